@@ -1,0 +1,17 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+
+/** The document's fixed parts; paths and schemas come from the routes themselves. */
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Pricebook",
+    version: "1",
+    description:
+      "Cloud prices and costs. Every price is a decimal string exactly as published, with its provenance (`source`: live, cache, stale, fallback, mock) and `asOf` date. Errors are application/problem+json (RFC 9457).",
+  },
+} as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: any router's document can be generated
+export function openApiDocument(app: OpenAPIHono<any, any, any>) {
+  return app.getOpenAPI31Document(OPENAPI_INFO);
+}

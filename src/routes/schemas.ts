@@ -1,0 +1,90 @@
+import { z } from "@hono/zod-openapi";
+import { SOURCES, UNITS } from "../domain/price.ts";
+import { AWS_REGIONS, isAwsRegion } from "../domain/regions.ts";
+import { ERROR_STATUS } from "../errors.ts";
+
+/** Schemas shared by routes: they are both the validation and the published contract. */
+
+/** A query object that rejects unknown parameters, naming the allowed ones. */
+export function querySchema<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `unknown parameter; allowed parameters: ${allowed}` : undefined,
+  });
+}
+
+export const regionParam = z
+  .string()
+  .refine(isAwsRegion, { message: "must be a known AWS region code, such as us-east-1 or eu-west-1" })
+  .openapi({
+    param: { name: "region", in: "query" },
+    description: "AWS region code.",
+    example: "us-east-1",
+    enum: [...AWS_REGIONS],
+  });
+
+export const PriceTierSchema = z
+  .object({
+    from: z.string().openapi({ example: "0" }),
+    to: z.string().nullable().openapi({ example: "6000000000" }),
+    price: z.string().openapi({ example: "0.0000166667" }),
+  })
+  .openapi("PriceTier");
+
+export const PriceItemSchema = z
+  .object({
+    id: z.string().openapi({ example: "m5.large" }),
+    description: z.string(),
+    unit: z.enum(UNITS),
+    price: z.string().openapi({
+      description: "Decimal string, exactly as published. For tiered items, the first tier's price.",
+      example: "0.096",
+    }),
+    tiers: z.array(PriceTierSchema).optional(),
+    vcpu: z.number().optional(),
+    memoryGiB: z.number().optional(),
+    usageType: z
+      .string()
+      .optional()
+      .openapi({ description: "AWS Price List usage type", example: "BoxUsage:m5.large" }),
+    sku: z.string().optional(),
+    source: z.enum(SOURCES).openapi({ description: "Where this price came from." }),
+    asOf: z.string().openapi({ description: "Date of the data behind the price.", example: "2025-11-01" }),
+  })
+  .openapi("PriceItem");
+
+export const UnavailableSchema = z
+  .object({ id: z.string(), reason: z.string() })
+  .openapi("Unavailable", { description: "An item that cannot be priced; it is never served as 0." });
+
+export function priceResponseSchema(name: string, service: string, extra: z.ZodRawShape = {}) {
+  return z
+    .object({
+      cloud: z.literal("aws"),
+      service: z.literal(service),
+      region: z.string(),
+      currency: z.literal("USD"),
+      items: z.array(PriceItemSchema),
+      unavailable: z.array(UnavailableSchema),
+      ...extra,
+    })
+    .openapi(name);
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/problems/invalid_request" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+    errors: z.array(z.object({ parameter: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .openapi("Problem");
+
+export const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});

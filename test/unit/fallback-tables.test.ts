@@ -1,0 +1,156 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FallbackTableError, loadFallbackTables } from "../../src/fallback/tables.ts";
+
+const SOURCE = "https://aws.amazon.com/eks/pricing/";
+
+const eksRow = {
+  id: "control-plane.standard",
+  region: "us-east-1",
+  description: "Amazon EKS cluster usage in US East (N. Virginia)",
+  unit: "hour",
+  price: "0.10",
+  source: SOURCE,
+  asOf: "2025-01-01",
+};
+
+const lambdaDuration = {
+  id: "duration.x86_64",
+  region: "us-east-1",
+  description: "AWS Lambda - Total Compute (GB-Seconds)",
+  unit: "gb-second",
+  price: "0.0000166667",
+  tiers: [
+    { from: "0", to: "6000000000", price: "0.0000166667" },
+    { from: "6000000000", to: "15000000000", price: "0.000015" },
+    { from: "15000000000", to: null, price: "0.0000133334" },
+  ],
+  source: "https://aws.amazon.com/lambda/pricing/",
+  asOf: "2025-01-01",
+};
+
+function tablesDir(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "pricebook-fallback-"));
+  mkdirSync(join(dir, "aws"));
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, "aws", name), typeof content === "string" ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+const eksTable = (rows: unknown[]) => ({ cloud: "aws", service: "eks", rows });
+
+function loadError(files: Record<string, unknown>): string {
+  try {
+    loadFallbackTables(tablesDir(files));
+  } catch (error) {
+    expect(error).toBeInstanceOf(FallbackTableError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the tables to be rejected");
+}
+
+describe("fallback tables", () => {
+  it("loads and indexes valid tables", () => {
+    const tables = loadFallbackTables(
+      tablesDir({
+        "eks.json": eksTable([eksRow]),
+        "lambda.json": { cloud: "aws", service: "lambda", rows: [lambdaDuration] },
+      }),
+    );
+    expect(tables.get("eks", "us-east-1", "control-plane.standard")?.price).toBe("0.10");
+    expect(tables.get("lambda", "us-east-1", "duration.x86_64")?.tiers).toHaveLength(3);
+    expect(tables.regions("eks")).toEqual(["us-east-1"]);
+    expect(tables.rows("eks", "eu-west-1")).toEqual([]);
+  });
+
+  it("loads the tables shipped in the repository", () => {
+    const tables = loadFallbackTables("fallback-pricing");
+    expect([...tables.allRows()].length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["a float price", { price: 0.1 }, /rows\[0\] \(id control-plane.standard, region us-east-1\): price:/],
+    ["a zero price", { price: "0" }, /price: must be greater than zero/],
+    ["an exponent", { price: "1e-7" }, /price: must be a decimal string/],
+    ["an unknown region", { region: "mars-north-1" }, /region: must be a known AWS region code/],
+    ["a missing source", { source: undefined }, /source:/],
+    ["a bad date", { asOf: "last tuesday" }, /asOf: must be an ISO date/],
+    ["an id the service does not have", { id: "control-plane.premium" }, /id is not a eks item id/],
+    ["a wrong unit", { unit: "gb-hour" }, /unit must be "hour" for this id/],
+    ["an unknown field", { colour: "blue" }, /Unrecognized key/],
+  ])("rejects a row with %s, naming file and row", (_label, patch, pattern) => {
+    const row = { ...eksRow, ...patch };
+    const message = loadError({ "eks.json": eksTable([eksRow, { ...eksRow, region: "us-east-2" }, row]) });
+    expect(message).toContain("eks.json rows[2]");
+    expect(message).toMatch(new RegExp(String(pattern.source).replace("rows\\[0\\]", "rows\\[2\\]")));
+  });
+
+  it("rejects duplicate rows", () => {
+    expect(loadError({ "eks.json": eksTable([eksRow, eksRow]) })).toMatch(/rows\[1\].*duplicate/);
+  });
+
+  it.each([
+    [
+      "a gap between tiers",
+      [
+        { from: "0", to: "6000000000", price: "0.0000166667" },
+        { from: "7000000000", to: null, price: "0.000015" },
+      ],
+      /tiers\[1\].from must equal tiers\[0\].to/,
+    ],
+    [
+      "an open tier before the last",
+      [
+        { from: "0", to: null, price: "0.0000166667" },
+        { from: "6000000000", to: null, price: "0.000015" },
+      ],
+      /must be null only on the last tier/,
+    ],
+    [
+      "a first tier not at zero",
+      [
+        { from: "1", to: "6000000000", price: "0.0000166667" },
+        { from: "6000000000", to: null, price: "0.000015" },
+      ],
+      /must start at "0"/,
+    ],
+    [
+      "a first tier price other than the row price",
+      [
+        { from: "0", to: "6000000000", price: "0.000015" },
+        { from: "6000000000", to: null, price: "0.000015" },
+      ],
+      /first tier's price/,
+    ],
+  ])("rejects tiers with %s", (_label, tiers, pattern) => {
+    const message = loadError({
+      "lambda.json": { cloud: "aws", service: "lambda", rows: [{ ...lambdaDuration, tiers }] },
+    });
+    expect(message).toContain("lambda.json rows[0]");
+    expect(message).toMatch(pattern);
+  });
+
+  it("rejects a file that is not JSON, naming it", () => {
+    expect(loadError({ "eks.json": "{ not json" })).toMatch(/eks\.json: not valid JSON/);
+  });
+
+  it("rejects a table for an unknown service", () => {
+    expect(loadError({ "rds.json": { cloud: "aws", service: "rds", rows: [] } })).toMatch(
+      /rds\.json: service:/,
+    );
+  });
+
+  it("rejects a directory without tables", () => {
+    expect(loadError({})).toMatch(/no fallback tables/);
+  });
+
+  it("rejects a free tier outside the lambda table", () => {
+    const freeTier = { requests: "1000000", gbSeconds: "400000", source: SOURCE, asOf: "2025-01-01" };
+    expect(loadError({ "eks.json": { ...eksTable([eksRow]), freeTier } })).toMatch(
+      /freeTier is only defined for lambda/,
+    );
+  });
+});
