@@ -16,6 +16,26 @@ const envSchema = z.object({
   PRICE_NOT_FOUND_TTL_MS: z.coerce.number().int().positive().default(60_000),
   CREDENTIALS_DETECT_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(3_000),
   FALLBACK_PRICING_DIR: z.string().min(1).default("fallback-pricing"),
+  PRICING_API_REGION: z.enum(["us-east-1", "eu-central-1", "ap-south-1"]).default("us-east-1"),
+  PRICE_STALE_TTL_MS: z.coerce.number().int().min(0).default(86_400_000),
+  CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  CACHE_LOCK_TTL_MS: z.coerce.number().int().positive().default(10_000),
+  CACHE_LOCK_WAIT_MS: z.coerce.number().int().min(0).default(3_000),
+  PRICING_RATE_PER_SECOND: z.coerce.number().positive().default(5),
+  PRICING_BURST: z.coerce.number().int().positive().default(10),
+  LIMITER_LOCAL_SHARE: z.coerce.number().positive().max(1).default(1),
+  UPSTREAM_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
+  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  UPSTREAM_DEADLINE_MS: z.coerce.number().int().positive().default(8_000),
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  BREAKER_RESET_MS: z.coerce.number().int().positive().default(30_000),
+  BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -29,6 +49,30 @@ export type Config = {
   credentialsDetectTimeoutMs: number;
   fallbackPricingDir: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  pricingApiRegion: "us-east-1" | "eu-central-1" | "ap-south-1";
+  cache: {
+    staleTtlMs: number;
+    maxBytes: number;
+    lockTtlMs: number;
+    lockWaitMs: number;
+  };
+  pricing: {
+    ratePerSecond: number;
+    burst: number;
+    localShare: number;
+    maxConcurrent: number;
+  };
+  upstream: {
+    retries: number;
+    attemptTimeoutMs: number;
+    deadlineMs: number;
+  };
+  breaker: {
+    volumeThreshold: number;
+    errorThresholdPercentage: number;
+    resetTimeoutMs: number;
+    rollingWindowMs: number;
+  };
 };
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -53,5 +97,29 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     credentialsDetectTimeoutMs: e.CREDENTIALS_DETECT_TIMEOUT_MS,
     fallbackPricingDir: e.FALLBACK_PRICING_DIR,
     logLevel: e.LOG_LEVEL,
+    pricingApiRegion: e.PRICING_API_REGION,
+    cache: {
+      staleTtlMs: e.PRICE_STALE_TTL_MS,
+      maxBytes: e.CACHE_MAX_BYTES,
+      lockTtlMs: e.CACHE_LOCK_TTL_MS,
+      lockWaitMs: e.CACHE_LOCK_WAIT_MS,
+    },
+    pricing: {
+      ratePerSecond: e.PRICING_RATE_PER_SECOND,
+      burst: e.PRICING_BURST,
+      localShare: e.LIMITER_LOCAL_SHARE,
+      maxConcurrent: e.UPSTREAM_MAX_CONCURRENT,
+    },
+    upstream: {
+      retries: e.UPSTREAM_RETRIES,
+      attemptTimeoutMs: e.UPSTREAM_ATTEMPT_TIMEOUT_MS,
+      deadlineMs: e.UPSTREAM_DEADLINE_MS,
+    },
+    breaker: {
+      volumeThreshold: e.BREAKER_VOLUME_THRESHOLD,
+      errorThresholdPercentage: e.BREAKER_ERROR_PERCENT,
+      resetTimeoutMs: e.BREAKER_RESET_MS,
+      rollingWindowMs: e.BREAKER_WINDOW_MS,
+    },
   };
 }

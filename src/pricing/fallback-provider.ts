@@ -74,6 +74,11 @@ export class FallbackPriceProvider implements PriceProvider {
     return this.#catalogue("eks", region, Object.keys(EKS_ITEMS));
   }
 
+  /** The Lambda free tier: not in the Price List, so live answers take it from the tables too. */
+  async lambdaFreeTier() {
+    return this.#tables.lambdaFreeTier;
+  }
+
   async lambda(region: string): Promise<LambdaPriceSet> {
     const set = this.#catalogue("lambda", region, Object.keys(LAMBDA_ITEMS));
     const freeTier = this.#tables.lambdaFreeTier;
