@@ -17,7 +17,9 @@ const COMPONENT_USAGE: Record<string, SageMakerComponent> = {
   DataWrangler: "data-wrangler",
 };
 const USAGE_OF: Partial<Record<SageMakerComponent, string[]>> = {};
-for (const [usage, component] of Object.entries(COMPONENT_USAGE)) (USAGE_OF[component] ??= []).push(usage);
+for (const [usage, component] of Object.entries(COMPONENT_USAGE)) {
+  USAGE_OF[component] = [...(USAGE_OF[component] ?? []), usage];
+}
 
 /** Serverless inference: "USE1-ServerlessInf:Mem-4GB" → 4096 MB. */
 const SERVERLESS = /^ServerlessInf:Mem-(\d+)GB$/;

@@ -145,7 +145,13 @@ export class Guard {
   async call<T>(region: string, fn: (signal: AbortSignal) => Promise<T>, caller?: AbortSignal): Promise<T> {
     const { api, retries, deadlineMs, metrics } = this.#options;
     const breaker = this.#breaker(region);
-    const deadline = AbortSignal.timeout(deadlineMs);
+    // Timers, not AbortSignal.timeout: the same clock as backoff and breakers (and fakeable in tests).
+    const deadlineController = new AbortController();
+    const deadlineTimer = setTimeout(
+      () => deadlineController.abort(new Error(`deadline of ${deadlineMs} ms`)),
+      deadlineMs,
+    );
+    const deadline = deadlineController.signal;
     const signal = caller ? AbortSignal.any([caller, deadline]) : deadline;
     const action: Action = (s) => this.#attempt(region, fn, s, caller);
 
@@ -205,6 +211,8 @@ export class Guard {
         );
       }
       throw new UpstreamError(api, region, "transient", error);
+    } finally {
+      clearTimeout(deadlineTimer);
     }
   }
 

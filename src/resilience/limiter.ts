@@ -36,17 +36,22 @@ export class UpstreamLimiter {
     this.#options = options;
     const rate = options.ratePerSecond * options.localShare;
     const bucket = Math.max(1, Math.floor(options.burst * options.localShare));
+    const refillEveryMs = Math.max(1, Math.round(1000 / rate));
     this.#local = new Bottleneck({
       maxConcurrent: options.maxConcurrent,
       reservoir: bucket,
       reservoirIncreaseAmount: 1,
-      reservoirIncreaseInterval: Math.max(1, Math.round(1000 / rate)),
+      reservoirIncreaseInterval: refillEveryMs,
       reservoirIncreaseMaximum: bucket,
+      // Reservoirs are refilled on the heartbeat (250 ms by default): beat exactly once per token.
+      heartbeatInterval: refillEveryMs,
     });
     this.#redis = options.redis;
     if (options.redis) {
       this.#shared = new Bottleneck({
-        id: `pricebook-${options.api}`,
+        // bottleneck keeps the first limiter's settings in Redis; a new id per setting keeps a
+        // changed quota from being overridden by a stale stored one.
+        id: `pricebook-${options.api}-${options.ratePerSecond}rps-${options.maxConcurrent}c`,
         datastore: "ioredis",
         connection: new Bottleneck.IORedisConnection({ client: options.redis }),
         minTime: Math.ceil(1000 / options.ratePerSecond),

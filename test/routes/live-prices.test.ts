@@ -8,7 +8,7 @@ const fake = fakeWithCatalogue();
 const msw = pricingMsw(fake);
 let h: LiveHarness;
 
-beforeAll(() => msw.listen({ onUnhandledRequest: "error" }));
+beforeAll(() => msw.listen({ onUnhandledFrame: "error" }));
 afterAll(() => msw.close());
 afterEach(async () => {
   await h?.close();
