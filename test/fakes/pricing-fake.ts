@@ -67,8 +67,9 @@ function awsError(status: number, type: string, message: string): FakeResponse {
 
 export class FakePricingApi {
   readonly #items = new Map<string, Item[]>();
-  /** Every GetProducts request received, in order. */
+  /** Every GetProducts request received, in order, and when (ms since the epoch). */
   readonly calls: GetProductsBody[] = [];
+  readonly callTimes: number[] = [];
   mode: FakeMode = "healthy";
   /** Added to every answer, like a real round trip. */
   latencyMs = 0;
@@ -88,6 +89,7 @@ export class FakePricingApi {
 
   reset(): void {
     this.calls.length = 0;
+    this.callTimes.length = 0;
     this.mode = "healthy";
     this.latencyMs = 0;
     this.pageSize = 100;
@@ -111,6 +113,7 @@ export class FakePricingApi {
     }
     const body = JSON.parse(rawBody) as GetProductsBody;
     this.calls.push(body);
+    this.callTimes.push(Date.now());
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     switch (this.mode) {
       case "throttle":
