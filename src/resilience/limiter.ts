@@ -28,7 +28,7 @@ export interface LimiterOptions {
  */
 export class UpstreamLimiter {
   readonly #local: Bottleneck;
-  readonly #shared: Bottleneck | undefined;
+  #shared: Bottleneck | undefined;
   readonly #redis: Redis | undefined;
   readonly #options: LimiterOptions;
 
@@ -47,21 +47,34 @@ export class UpstreamLimiter {
       heartbeatInterval: refillEveryMs,
     });
     this.#redis = options.redis;
-    if (options.redis) {
-      this.#shared = new Bottleneck({
-        // bottleneck keeps the first limiter's settings in Redis; a new id per setting keeps a
-        // changed quota from being overridden by a stale stored one.
-        id: `pricebook-${options.api}-${options.ratePerSecond}rps-${options.maxConcurrent}c`,
-        datastore: "ioredis",
-        connection: new Bottleneck.IORedisConnection({ client: options.redis }),
-        minTime: Math.ceil(1000 / options.ratePerSecond),
-        maxConcurrent: options.maxConcurrent,
-        timeout: 60_000,
-      });
-      this.#shared.on("error", (error: Error) => {
-        options.logger.warn({ api: options.api, err: error.message }, "shared limiter error");
-      });
+    // The shared limiter is built once Redis first answers: bottleneck subscribes and loads its scripts
+    // at construction, which fails noisily against a Redis that is not there yet.
+    const redis = options.redis;
+    if (redis) {
+      if (redis.status === "ready") this.#shared = this.#createShared(redis);
+      else
+        redis.once("ready", () => {
+          this.#shared ??= this.#createShared(redis);
+        });
     }
+  }
+
+  #createShared(redis: Redis): Bottleneck {
+    const options = this.#options;
+    const shared = new Bottleneck({
+      // bottleneck keeps the first limiter's settings in Redis; a new id per setting keeps a
+      // changed quota from being overridden by a stale stored one.
+      id: `pricebook-${options.api}-${options.ratePerSecond}rps-${options.maxConcurrent}c`,
+      datastore: "ioredis",
+      connection: new Bottleneck.IORedisConnection({ client: redis }),
+      minTime: Math.ceil(1000 / options.ratePerSecond),
+      maxConcurrent: options.maxConcurrent,
+      timeout: 60_000,
+    });
+    shared.on("error", (error: Error) => {
+      options.logger.warn({ api: options.api, err: error.message }, "shared limiter error");
+    });
+    return shared;
   }
 
   /** Runs `job` when the quota allows. A job whose signal aborted while queued never calls upstream. */
@@ -97,14 +110,17 @@ export class UpstreamLimiter {
           "shared limiter unavailable; pacing this call with the local share",
         );
       }
-    } else if (this.#shared) {
+    } else if (this.#redis) {
       this.#options.metrics.limiterFallbacks.inc({ api: this.#options.api });
     }
     return this.#local.schedule(guarded);
   }
 
   async close(): Promise<void> {
-    await this.#local.stop({ dropWaitingJobs: true }).catch(() => undefined);
-    if (this.#shared) await this.#shared.disconnect(false).catch(() => undefined);
+    const log = (what: string) => (error: unknown) =>
+      this.#options.logger.warn({ api: this.#options.api, err: (error as Error).message }, `closing ${what}`);
+    await this.#local.stop({ dropWaitingJobs: true }).catch(log("local limiter"));
+    // bottleneck's disconnect closes the Redis connection it was given, and may return nothing.
+    if (this.#shared) await Promise.resolve(this.#shared.disconnect(false)).catch(log("shared limiter"));
   }
 }

@@ -165,9 +165,9 @@ describe("upstream faults", () => {
     fake.latencyMs = 150;
     const gone = new AbortController();
     const app = h.app;
-    const first = Promise.resolve(app.request("/v1/prices/aws/eks?region=us-east-1", { signal: gone.signal })).catch(
-      (e: Error) => e,
-    );
+    const first = Promise.resolve(
+      app.request("/v1/prices/aws/eks?region=us-east-1", { signal: gone.signal }),
+    ).catch((e: Error) => e);
     const second = get("/v1/prices/aws/eks?region=us-east-1");
     await new Promise((r) => setTimeout(r, 30));
     gone.abort();
