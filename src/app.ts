@@ -7,6 +7,7 @@ import { problemJson } from "./http/problem.ts";
 import { createRouter } from "./http/router.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { PriceProvider } from "./pricing/provider.ts";
+import { batchRoutes } from "./routes/batch.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { priceRoutes } from "./routes/prices.ts";
 
@@ -21,7 +22,8 @@ export interface AppServices {
 export function createApp(services: AppServices) {
   const app = createRouter()
     .route("/", healthRoutes({ mode: services.mode, version: services.version }))
-    .route("/", priceRoutes(services.prices));
+    .route("/", priceRoutes(services.prices))
+    .route("/", batchRoutes(services.prices));
 
   const spec = JSON.stringify(openApiDocument(app));
   app.get("/openapi.json", (c) => c.body(spec, 200, { "content-type": "application/json" }));

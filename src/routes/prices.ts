@@ -20,10 +20,10 @@ const errorResponses = {
   503: problemResponse("The upstream price source is unavailable and nothing cached or fallback can answer."),
 };
 
-const EksPrices = priceResponseSchema("EksPrices", "eks");
-const Ec2Prices = priceResponseSchema("Ec2Prices", "ec2");
-const SageMakerPrices = priceResponseSchema("SageMakerPrices", "sagemaker");
-const LambdaPrices = priceResponseSchema("LambdaPrices", "lambda", {
+export const EksPrices = priceResponseSchema("EksPrices", "eks");
+export const Ec2Prices = priceResponseSchema("Ec2Prices", "ec2");
+export const SageMakerPrices = priceResponseSchema("SageMakerPrices", "sagemaker");
+export const LambdaPrices = priceResponseSchema("LambdaPrices", "lambda", {
   freeTier: z
     .object({
       requests: z.string().openapi({ example: "1000000" }),
@@ -35,7 +35,7 @@ const LambdaPrices = priceResponseSchema("LambdaPrices", "lambda", {
     .openapi({ description: "Monthly free tier, per account." }),
 });
 
-const instanceTypeList = z
+export const instanceTypeList = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .openapi({
@@ -76,6 +76,23 @@ export function parseInstanceTypes(raw: string | string[] | undefined): string[]
     });
   }
   return unique;
+}
+
+export const sagemakerComponent = z
+  .enum(SAGEMAKER_COMPONENTS, { error: `must be one of ${SAGEMAKER_COMPONENTS.join(", ")}` })
+  .optional()
+  .openapi({ param: { name: "component", in: "query" }, example: "training" });
+
+export const sagemakerInstanceType = z
+  .string()
+  .max(64)
+  .regex(SAGEMAKER_INSTANCE_TYPE, "must be a SageMaker instance type, such as ml.m5.xlarge")
+  .optional()
+  .openapi({ param: { name: "instanceType", in: "query" }, example: "ml.m5.xlarge" });
+
+/** The response envelope every price answer shares. */
+export function envelope<S extends string>(service: S, region: string) {
+  return { cloud: "aws", service, region, currency: "USD" } as const;
 }
 
 const eksRoute = createRoute({
@@ -132,16 +149,8 @@ const sagemakerRoute = createRoute({
   request: {
     query: querySchema({
       region: regionParam,
-      component: z
-        .enum(SAGEMAKER_COMPONENTS, { error: `must be one of ${SAGEMAKER_COMPONENTS.join(", ")}` })
-        .optional()
-        .openapi({ param: { name: "component", in: "query" }, example: "training" }),
-      instanceType: z
-        .string()
-        .max(64)
-        .regex(SAGEMAKER_INSTANCE_TYPE, "must be a SageMaker instance type, such as ml.m5.xlarge")
-        .optional()
-        .openapi({ param: { name: "instanceType", in: "query" }, example: "ml.m5.xlarge" }),
+      component: sagemakerComponent,
+      instanceType: sagemakerInstanceType,
     }),
   },
   responses: {
@@ -152,9 +161,6 @@ const sagemakerRoute = createRoute({
 
 /** Price routes: each contract above, its handler here. */
 export function priceRoutes(prices: PriceProvider) {
-  const envelope = <S extends string>(service: S, region: string) =>
-    ({ cloud: "aws", service, region, currency: "USD" }) as const;
-
   return createRouter()
     .openapi(eksRoute, async (c) => {
       const { region } = c.req.valid("query");

@@ -14,15 +14,18 @@ export function querySchema<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-export const regionParam = z
+/** An AWS region code, in a body; `regionParam` is the same as a query parameter. */
+export const regionField = z
   .string()
   .refine(isAwsRegion, { message: "must be a known AWS region code, such as us-east-1 or eu-west-1" })
-  .openapi({
-    param: { name: "region", in: "query" },
-    description: "AWS region code.",
-    example: "us-east-1",
-    enum: [...AWS_REGIONS],
-  });
+  .openapi({ description: "AWS region code.", example: "us-east-1" });
+
+export const regionParam = regionField.openapi({
+  param: { name: "region", in: "query" },
+  description: "AWS region code.",
+  example: "us-east-1",
+  enum: [...AWS_REGIONS],
+});
 
 export const PriceTierSchema = z
   .object({
