@@ -19,16 +19,25 @@ async function main(): Promise<void> {
   const services = createServices({ config, logger, mode, tables, version });
   const app = createApp(services);
 
+  const cache = config.redisUrl ? "Redis, then in-process LRU" : "in-process only";
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
-      { port: info.port, mode: mode.mode, cache: "in-process", version },
-      `pricebook ${version} listening on ${info.address}:${info.port} in ${mode.mode} mode (${mode.reason}); cache: in-process only; fallback tables: ${tables.files.length} files`,
+      { port: info.port, mode: mode.mode, cache, version },
+      `pricebook ${version} listening on ${info.address}:${info.port} in ${mode.mode} mode (${mode.reason}); cache: ${cache}; fallback tables: ${tables.files.length} files`,
     );
   });
 
   const stop = (signal: string) => {
     logger.info({ signal }, "shutting down");
-    server.close(() => process.exit(0));
+    server.close(() => {
+      services.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "error while closing services");
+          process.exit(1);
+        },
+      );
+    });
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));

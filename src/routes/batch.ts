@@ -43,12 +43,10 @@ const BatchRequest = z
   .strictObject({
     queries: z
       .array(
-        z
-          .unknown()
-          .openapi({
-            type: "object",
-            description: "The same parameters as the GET endpoint, plus `service`.",
-          }),
+        z.unknown().openapi({
+          type: "object",
+          description: "The same parameters as the GET endpoint, plus `service`.",
+        }),
       )
       .min(1)
       .max(MAX_BATCH, `at most ${MAX_BATCH} queries per batch`),
