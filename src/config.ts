@@ -36,6 +36,7 @@ const envSchema = z.object({
   BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
   BREAKER_RESET_MS: z.coerce.number().int().positive().default(30_000),
   BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+  PIPELINE_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -50,6 +51,8 @@ export type Config = {
   fallbackPricingDir: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   pricingApiRegion: "us-east-1" | "eu-central-1" | "ap-south-1";
+  /** How often the pipeline's counters are logged (0 = never). */
+  pipelineLogIntervalMs: number;
   cache: {
     staleTtlMs: number;
     maxBytes: number;
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     fallbackPricingDir: e.FALLBACK_PRICING_DIR,
     logLevel: e.LOG_LEVEL,
     pricingApiRegion: e.PRICING_API_REGION,
+    pipelineLogIntervalMs: e.PIPELINE_LOG_INTERVAL_MS,
     cache: {
       staleTtlMs: e.PRICE_STALE_TTL_MS,
       maxBytes: e.CACHE_MAX_BYTES,

@@ -27,6 +27,15 @@ async function main(): Promise<void> {
     );
   });
 
+  if (config.pipelineLogIntervalMs > 0) {
+    setInterval(() => {
+      services.metrics.snapshot().then(
+        (pipeline) => logger.info({ pipeline }, "pipeline counters"),
+        (error: unknown) => logger.warn({ err: error }, "could not read the pipeline counters"),
+      );
+    }, config.pipelineLogIntervalMs).unref();
+  }
+
   const stop = (signal: string) => {
     logger.info({ signal }, "shutting down");
     server.close(() => {

@@ -78,6 +78,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * The pipeline at a glance, for logs and health: counter totals by label set. `/metrics` renders the
+   * same registry in Prometheus format.
+   */
+  async snapshot(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const metric of await this.registry.getMetricsAsJSON()) {
+      if (String(metric.type) === "histogram") continue;
+      const name = metric.name.replace(/^pricebook_/, "");
+      const values: Record<string, number> = {};
+      for (const v of metric.values) {
+        const key =
+          Object.entries(v.labels ?? {})
+            .map(([k, l]) => `${k}=${l}`)
+            .join(",") || "total";
+        values[key] = v.value;
+      }
+      if (Object.keys(values).length > 0) out[name] = values;
+    }
+    return out;
+  }
+
   setBreakerState(api: string, region: string, state: BreakerState): void {
     this.breakerState.set({ api, region }, BREAKER_VALUE[state]);
   }

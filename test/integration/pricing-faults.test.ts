@@ -77,6 +77,11 @@ describe("upstream faults", () => {
     expect(open.body.items[0]?.source).toBe("fallback");
     expect(fake.calls).toHaveLength(3);
     expect(h.services.guards[0]?.breakerStates()).toEqual({ "us-east-1": "open" });
+    const counters = await h.services.metrics.snapshot();
+    expect(counters.upstream_calls_total?.["api=pricing,region=us-east-1,outcome=transient"]).toBe(3);
+    expect(counters.breaker_rejections_total?.["api=pricing,region=us-east-1"]).toBe(1);
+    expect(counters.breaker_state?.["api=pricing,region=us-east-1"]).toBe(2);
+    expect(counters.price_answers_total?.["source=fallback"]).toBe(4);
 
     fake.mode = "healthy";
     await new Promise((r) => setTimeout(r, 500));
