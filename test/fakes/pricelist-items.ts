@@ -224,7 +224,6 @@ export const EC2_TYPES: Ec2Spec[] = [
 ];
 
 export function ec2Items(region: string, specs: Ec2Spec[] = EC2_TYPES): FakeItem[] {
-  const loc = LOCATIONS[region] ?? region;
   const p = bare(region);
   const out: FakeItem[] = [];
   for (const s of specs) {
