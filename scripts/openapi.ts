@@ -7,16 +7,21 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { stringify } from "yaml";
 import { createApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { loadFallbackTables } from "../src/fallback/tables.ts";
 import { openApiDocument } from "../src/openapi.ts";
-import type { PriceProvider } from "../src/pricing/provider.ts";
+import { createServices } from "../src/services.ts";
 
-const unused = new Proxy({} as PriceProvider, {
-  get: () => () => Promise.reject(new Error("the spec generator serves no prices")),
-});
-
+/** The document the app serves at /openapi.json, as YAML. */
 export function generateOpenApiYaml(): string {
-  const app = createApp({ mode: "mock", version: "spec", logger: pino({ level: "silent" }), prices: unused });
-  return stringify(openApiDocument(app), { lineWidth: 0 });
+  const services = createServices({
+    config: loadConfig({ PRICEBOOK_MODE: "mock" }),
+    logger: pino({ level: "silent" }),
+    mode: { mode: "mock", reason: "spec" },
+    tables: loadFallbackTables("fallback-pricing"),
+    version: "spec",
+  });
+  return stringify(openApiDocument(createApp(services)), { lineWidth: 0 });
 }
 
 if (import.meta.main) {

@@ -36,6 +36,22 @@ const envSchema = z.object({
   BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
   BREAKER_RESET_MS: z.coerce.number().int().positive().default(30_000),
   BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+  PRICEBOOK_AUTH: z.enum(["on", "off"]).default("on"),
+  PRICEBOOK_API_KEYS: z.string().optional(),
+  PRICEBOOK_API_KEYS_FILE: z.string().min(1).optional(),
+  METRICS_KEY_SHA256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be the hex SHA-256 of the metrics key (npm run key:create prints it)")
+    .optional(),
+  RATE_LIMIT_PRICES_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  RATE_LIMIT_COSTS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_BUDGETS_READ_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  CORS_ALLOWED_ORIGINS: z.string().optional(),
   PIPELINE_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -53,6 +69,21 @@ export type Config = {
   pricingApiRegion: "us-east-1" | "eu-central-1" | "ap-south-1";
   /** How often the pipeline's counters are logged (0 = never). */
   pipelineLogIntervalMs: number;
+  auth: {
+    enabled: boolean;
+    /** Key entries as JSON (from PRICEBOOK_API_KEYS), or a file that holds them. */
+    keysJson: string | undefined;
+    keysFile: string | undefined;
+    metricsKeySha256: string | undefined;
+  };
+  rateLimits: { prices: number; costs: number; budgetsRead: number; budgetsWrite: number };
+  http: {
+    bodyLimitBytes: number;
+    requestTimeoutMs: number;
+    shutdownTimeoutMs: number;
+    shutdownDrainDelayMs: number;
+    corsAllowedOrigins: string[];
+  };
   cache: {
     staleTtlMs: number;
     maxBytes: number;
@@ -102,6 +133,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     pricingApiRegion: e.PRICING_API_REGION,
     pipelineLogIntervalMs: e.PIPELINE_LOG_INTERVAL_MS,
+    auth: {
+      enabled: e.PRICEBOOK_AUTH === "on",
+      keysJson: e.PRICEBOOK_API_KEYS,
+      keysFile: e.PRICEBOOK_API_KEYS_FILE,
+      metricsKeySha256: e.METRICS_KEY_SHA256,
+    },
+    rateLimits: {
+      prices: e.RATE_LIMIT_PRICES_PER_MINUTE,
+      costs: e.RATE_LIMIT_COSTS_PER_MINUTE,
+      budgetsRead: e.RATE_LIMIT_BUDGETS_READ_PER_MINUTE,
+      budgetsWrite: e.RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE,
+    },
+    http: {
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
+      corsAllowedOrigins: (e.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    },
     cache: {
       staleTtlMs: e.PRICE_STALE_TTL_MS,
       maxBytes: e.CACHE_MAX_BYTES,

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   upstream_unavailable: 503,
+  request_timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -31,6 +32,7 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: "Too many requests",
   internal_error: "Internal server error",
   upstream_unavailable: "Upstream unavailable",
+  request_timeout: "Request timed out",
 };
 
 /** A parameter that failed validation, and what is allowed. */

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { pino } from "pino";
 import { createApp } from "./app.ts";
@@ -10,22 +11,30 @@ import { createServices } from "./services.ts";
 /** Start-up: config → fallback tables → mode → services → app → listen. Any failure exits 1 with its reason. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = pino({ level: config.logLevel, base: { service: "pricebook" } });
-  const version = (
-    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-  ).version;
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: "pricebook" },
+    // Defence in depth: nothing logs headers or keys, and these paths are censored if anything ever does.
+    redact: {
+      paths: ["authorization", "*.authorization", "headers.authorization", "*.headers.authorization", "apiKey", "*.apiKey", "key.hash", "token", "*.token"],
+      censor: "[redacted]",
+    },
+  });
+  const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+    .version;
   const tables = loadFallbackTables(config.fallbackPricingDir);
   const mode = await decideMode(config.mode, defaultCredentialProbe(), config.credentialsDetectTimeoutMs);
   const services = createServices({ config, logger, mode, tables, version });
+  services.metrics.collectProcessMetrics();
   const app = createApp(services);
 
   const cache = config.redisUrl ? "Redis, then in-process LRU" : "in-process only";
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
       { port: info.port, mode: mode.mode, cache, version },
-      `pricebook ${version} listening on ${info.address}:${info.port} in ${mode.mode} mode (${mode.reason}); cache: ${cache}; fallback tables: ${tables.files.length} files`,
+      `pricebook ${version} listening on ${info.address}:${info.port} in ${mode.mode} mode (${mode.reason}); ${services.authSummary}; cache: ${cache}; fallback tables: ${tables.files.length} files`,
     );
-  });
+  }) as Server;
 
   if (config.pipelineLogIntervalMs > 0) {
     setInterval(() => {
@@ -36,20 +45,36 @@ async function main(): Promise<void> {
     }, config.pipelineLogIntervalMs).unref();
   }
 
-  const stop = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    server.close(() => {
-      services.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, "error while closing services");
-          process.exit(1);
-        },
-      );
-    });
+  /**
+   * Graceful shutdown: readiness turns 503 (a load balancer stops sending), after an optional drain
+   * delay the server stops accepting, in-flight requests get until the deadline, then Redis, limiters
+   * and breakers are closed. Exit 0 when all of that went well.
+   */
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    services.lifecycle.shuttingDown = true;
+    logger.info({ signal }, "shutting down: readiness is 503");
+    if (config.http.shutdownDrainDelayMs > 0) await new Promise((r) => setTimeout(r, config.http.shutdownDrainDelayMs));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), config.http.shutdownTimeoutMs).unref());
+    if ((await Promise.race([closed, deadline])) === "timeout") {
+      logger.warn({ timeoutMs: config.http.shutdownTimeoutMs }, "in-flight requests did not finish in time; closing their connections");
+      server.closeAllConnections();
+    }
+    try {
+      await services.close();
+      logger.info("stopped");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "error while closing services");
+      process.exit(1);
+    }
   };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
 }
 
 main().catch((error: unknown) => {

@@ -14,5 +14,5 @@ export const OPENAPI_INFO = {
 /** Any router's document can be generated: its environment and schema types do not matter here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function openApiDocument(app: OpenAPIHono<any, any, any>) {
-  return app.getOpenAPI31Document(OPENAPI_INFO);
+  return app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ apiKey: [] }] });
 }

@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import type { ZodError } from "zod";
 import { ApiError, type FieldError, toProblem } from "../errors.ts";
+import type { AppEnv } from "./env.ts";
 
 /** Renders any ApiError as application/problem+json. */
-export function problemJson(c: Context, error: ApiError): Response {
-  const body = toProblem(error, c.res.headers.get("x-request-id") ?? undefined);
+export function problemJson(c: Context<AppEnv>, error: ApiError): Response {
+  const body = toProblem(error, c.get("requestId"));
   return new Response(JSON.stringify(body), {
     status: error.status,
     headers: { "content-type": "application/problem+json", ...error.headers },

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./env.ts";
 import { validationError } from "./problem.ts";
 
 /**
@@ -6,7 +7,7 @@ import { validationError } from "./problem.ts";
  * one 400 problem naming each bad parameter.
  */
 export function createRouter() {
-  return new OpenAPIHono({
+  return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error, result.target);
     },

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export type CacheTier = "lru" | "redis";
 export type BreakerState = "closed" | "open" | "half-open";
@@ -11,6 +11,19 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1,
 export class Metrics {
   readonly registry = new Registry();
 
+  readonly httpRequests = new Counter({
+    name: "pricebook_http_requests_total",
+    help: "HTTP requests by method, route pattern and status",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: "pricebook_http_request_duration_seconds",
+    help: "HTTP request latency by method and route pattern",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly upstreamCalls = new Counter({
     name: "pricebook_upstream_calls_total",
     help: "Attempts sent to an upstream API, by outcome (ok, throttled, transient, client, aborted)",
@@ -98,6 +111,11 @@ export class Metrics {
       if (Object.keys(values).length > 0) out[name] = values;
     }
     return out;
+  }
+
+  /** Process metrics (CPU, memory, event loop, GC): once per process, by the composition root. */
+  collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry, prefix: "pricebook_" });
   }
 
   setBreakerState(api: string, region: string, state: BreakerState): void {

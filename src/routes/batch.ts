@@ -115,7 +115,7 @@ function toQuery(raw: unknown, index: number): BatchQuery | ApiError {
 export function batchRoutes(prices: PriceProvider) {
   return createRouter().openapi(batchRoute, async (c) => {
     const { queries } = c.req.valid("json");
-    const results = await runBatch(prices, queries.map(toQuery), c.req.raw.signal);
+    const results = await runBatch(prices, queries.map(toQuery), c.get("signal"));
     return c.json({ results }, 200);
   });
 }

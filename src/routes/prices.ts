@@ -164,23 +164,27 @@ export function priceRoutes(prices: PriceProvider) {
   return createRouter()
     .openapi(eksRoute, async (c) => {
       const { region } = c.req.valid("query");
-      const set = await prices.eks(region, { signal: c.req.raw.signal });
+      const set = await prices.eks(region, { signal: c.get("signal") });
+      c.set("source", set.items[0]?.source);
       return c.json({ ...envelope("eks", region), ...set }, 200);
     })
     .openapi(ec2Route, async (c) => {
       const query = c.req.valid("query");
       const instanceTypes = parseInstanceTypes(query.instanceType);
-      const set = await prices.ec2(query.region, instanceTypes, { signal: c.req.raw.signal });
+      const set = await prices.ec2(query.region, instanceTypes, { signal: c.get("signal") });
+      c.set("source", set.items[0]?.source);
       return c.json({ ...envelope("ec2", query.region), ...set }, 200);
     })
     .openapi(lambdaRoute, async (c) => {
       const { region } = c.req.valid("query");
-      const set = await prices.lambda(region, { signal: c.req.raw.signal });
+      const set = await prices.lambda(region, { signal: c.get("signal") });
+      c.set("source", set.items[0]?.source);
       return c.json({ ...envelope("lambda", region), ...set }, 200);
     })
     .openapi(sagemakerRoute, async (c) => {
       const { region, component, instanceType } = c.req.valid("query");
-      const set = await prices.sagemaker(region, { component, instanceType }, { signal: c.req.raw.signal });
+      const set = await prices.sagemaker(region, { component, instanceType }, { signal: c.get("signal") });
+      c.set("source", set.items[0]?.source);
       return c.json({ ...envelope("sagemaker", region), ...set }, 200);
     });
 }

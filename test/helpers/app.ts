@@ -1,7 +1,8 @@
 import { pino } from "pino";
 import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
 import { type FallbackTables, loadFallbackTables } from "../../src/fallback/tables.ts";
-import { FallbackPriceProvider } from "../../src/pricing/fallback-provider.ts";
+import { createServices, type Services } from "../../src/services.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -10,12 +11,18 @@ export function realTables(): FallbackTables {
   return loadFallbackTables("fallback-pricing");
 }
 
-/** A mock-mode app over the given tables, built the way `services.ts` builds it. */
-export function mockApp(tables: FallbackTables = realTables()) {
-  return createApp({
-    mode: "mock",
+/** Mock-mode services built by the real composition root, with settings from `env`. */
+export function mockServices(tables: FallbackTables = realTables(), env: Record<string, string> = {}, logger = silentLogger): Services {
+  return createServices({
+    config: loadConfig({ PRICEBOOK_MODE: "mock", ...env }),
+    logger,
+    mode: { mode: "mock", reason: "test" },
+    tables,
     version: "test",
-    logger: silentLogger,
-    prices: new FallbackPriceProvider(tables),
   });
+}
+
+/** A mock-mode app (open: no keys configured). */
+export function mockApp(tables: FallbackTables = realTables(), env: Record<string, string> = {}) {
+  return createApp(mockServices(tables, env));
 }

@@ -23,6 +23,8 @@ export function fakeWithCatalogue(regions: string[] = LIVE_REGIONS): FakePricing
 export function liveConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
     PRICEBOOK_MODE: "live",
+    // Auth has its own tests; the pipeline tests run open, as an operator may choose explicitly.
+    PRICEBOOK_AUTH: "off",
     PRICING_RATE_PER_SECOND: "1000",
     PRICING_BURST: "1000",
     UPSTREAM_ATTEMPT_TIMEOUT_MS: "1000",

@@ -37,6 +37,7 @@ beforeAll(async () => {
     PORT: String(port),
     HOST: "127.0.0.1",
     PRICEBOOK_MODE: "live",
+    PRICEBOOK_AUTH: "off",
     AWS_ENDPOINT_URL_PRICING: endpoint.url,
     AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,

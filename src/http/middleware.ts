@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, MiddlewareHandler, Next } from "hono";
+import type { Logger } from "pino";
+import { ApiError } from "../errors.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { raceSignal } from "../resilience/sleep.ts";
+import { type KeyRing, requiredScope } from "./auth.ts";
+import type { AppEnv } from "./env.ts";
+import type { InboundRateLimits } from "./rate-limit.ts";
+
+type Handler = MiddlewareHandler<AppEnv>;
+
+const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+const ID_PREFIX = randomBytes(4).toString("hex");
+let sequence = 0;
+
+/**
+ * Fixed security headers, set once per response from a precomputed list. JSON needs no scripts,
+ * styles or frames: the CSP denies everything; the docs pages set their own.
+ */
+const SECURITY_HEADERS: Array<[string, string]> = [
+  ["content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"],
+  ["x-content-type-options", "nosniff"],
+  ["x-frame-options", "DENY"],
+  ["referrer-policy", "no-referrer"],
+  ["cross-origin-resource-policy", "same-origin"],
+  ["cross-origin-opener-policy", "same-origin"],
+  ["strict-transport-security", "max-age=15552000; includeSubDomains"],
+];
+
+export interface ObserveDeps {
+  logger: Logger;
+  metrics: Metrics;
+  requestTimeoutMs: number;
+  /** The app's error renderer, for errors that surface here (the request deadline). */
+  onError: (error: Error, c: Context<AppEnv>) => Response;
+}
+
+/**
+ * The outermost middleware: request id (accepted when well-formed, else generated cheaply), the
+ * request's deadline (aborts upstream work), security headers, one log line and the HTTP metrics.
+ */
+export function observe(deps: ObserveDeps): Handler {
+  return async (c, next) => {
+    const started = performance.now();
+    const given = c.req.header("x-request-id");
+    const requestId = given && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++sequence).toString(36)}`;
+    c.set("requestId", requestId);
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new ApiError("request_timeout", `no answer within ${deps.requestTimeoutMs} ms`)),
+      deps.requestTimeoutMs,
+    );
+    c.set("signal", AbortSignal.any([c.req.raw.signal, deadline.signal]));
+    try {
+      await raceSignal(next(), deadline.signal);
+    } catch (error) {
+      c.res = deps.onError(error as Error, c);
+    } finally {
+      clearTimeout(timer);
+    }
+    const headers = c.res.headers;
+    headers.set("x-request-id", requestId);
+    for (const [name, value] of SECURITY_HEADERS) if (!headers.has(name)) headers.set(name, value);
+
+    const route = c.req.routePath || "unmatched";
+    const status = c.res.status;
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.httpRequests.inc({ method: c.req.method, route, status });
+    deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+    deps.logger.info(
+      {
+        requestId,
+        method: c.req.method,
+        route,
+        status,
+        ms: Math.round(seconds * 1000 * 10) / 10,
+        key: c.get("apiKey")?.id,
+        source: c.get("source"),
+      },
+      "request",
+    );
+  };
+}
+
+/** Query parameters that look like credentials: a key in a URL ends up in logs and histories. */
+const CREDENTIAL_PARAMS = ["api_key", "apikey", "apiKey", "key", "token", "access_token", "auth", "authorization"];
+
+export interface AuthDeps {
+  /** Undefined when auth is off: requests are rate-limited by client address instead. */
+  keyRing: KeyRing | undefined;
+  rateLimits: InboundRateLimits;
+}
+
+function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Bearer-key authentication, scope check and the per-key rate limit, for every /v1 route. */
+export function authenticate(deps: AuthDeps): Handler {
+  return async (c, next: Next) => {
+    const query = new URL(c.req.url).searchParams;
+    const leaked = CREDENTIAL_PARAMS.filter((name) => query.has(name));
+    if (leaked.length > 0) {
+      throw new ApiError("invalid_request", "API keys are accepted only in the Authorization header, never in the URL", {
+        errors: leaked.map((parameter) => ({ parameter, message: "credentials must not be sent in the query string; use Authorization: Bearer <key>" })),
+      });
+    }
+    const scope = requiredScope(c.req.method, c.req.path);
+    if (!scope) return next();
+
+    let who: string;
+    if (deps.keyRing) {
+      const header = c.req.header("authorization") ?? "";
+      const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
+      if (!match) {
+        throw new ApiError("unauthorized", "send an API key as Authorization: Bearer <key>", {
+          headers: { "www-authenticate": 'Bearer realm="pricebook"' },
+        });
+      }
+      const key = deps.keyRing.verify(match[1] as string);
+      if (!key) {
+        throw new ApiError("unauthorized", "the API key is not valid", {
+          headers: { "www-authenticate": 'Bearer realm="pricebook", error="invalid_token"' },
+        });
+      }
+      c.set("apiKey", key);
+      if (!key.scopes.has(scope)) {
+        throw new ApiError("forbidden", `this key lacks the ${scope} scope needed for ${c.req.method} ${c.req.path}`);
+      }
+      who = `key:${key.id}`;
+    } else {
+      who = `ip:${clientAddress(c)}`;
+    }
+
+    const decision = await deps.rateLimits.consume(scope, who);
+    const rateHeaders = {
+      "ratelimit-limit": String(decision.limit),
+      "ratelimit-remaining": String(decision.remaining),
+      "ratelimit-reset": String(decision.resetSeconds),
+    };
+    if (!decision.allowed) {
+      throw new ApiError("rate_limited", `more than ${decision.limit} ${scope} requests a minute for this key`, {
+        headers: { ...rateHeaders, "retry-after": String(decision.resetSeconds) },
+      });
+    }
+    await next();
+    for (const [name, value] of Object.entries(rateHeaders)) c.res.headers.set(name, value);
+  };
+}
+
+/** Bodies are JSON only. */
+export function requireJson(): Handler {
+  return async (c, next) => {
+    if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
+      const type = c.req.header("content-type") ?? "";
+      if (!/^application\/json\s*(;|$)/i.test(type)) {
+        throw new ApiError("unsupported_media_type", `request bodies must be application/json, not ${type.slice(0, 60) || "missing"}`, {
+          errors: [{ parameter: "content-type", message: "must be application/json" }],
+        });
+      }
+    }
+    return next();
+  };
+}
