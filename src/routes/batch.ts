@@ -6,7 +6,7 @@ import { type BatchQuery, runBatch } from "../pricing/batch.ts";
 import { SAGEMAKER_COMPONENTS, SAGEMAKER_INSTANCE_TYPE } from "../pricing/catalog.ts";
 import type { PriceProvider } from "../pricing/provider.ts";
 import { parseInstanceTypes } from "./prices.ts";
-import { ProblemSchema, problemResponse, regionField } from "./schemas.ts";
+import { authProblems, ProblemSchema, problemResponse, regionField } from "./schemas.ts";
 
 export const MAX_BATCH = 500;
 
@@ -83,7 +83,10 @@ const batchRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: BatchRequest } } } },
   responses: {
     200: { description: "One result per query", content: { "application/json": { schema: BatchResponse } } },
+    ...authProblems,
     400: problemResponse("The body is not a batch, or has more than 500 queries."),
+    413: problemResponse("The body is over the size limit."),
+    415: problemResponse("The body is not application/json."),
   },
 });
 

@@ -5,7 +5,7 @@ import { ApiError } from "../errors.ts";
 import { sha256Hex } from "../http/auth.ts";
 import { createRouter } from "../http/router.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { problemResponse } from "./schemas.ts";
+import { authProblems, problemResponse } from "./schemas.ts";
 
 export interface Readiness {
   ready: boolean;
@@ -85,8 +85,7 @@ const accountRoute = createRoute({
   description: "Needs the `costs:read` scope. In mock mode a clearly marked mock account (`mock: true`).",
   responses: {
     200: { description: "Account", content: { "application/json": { schema: AccountSchema } } },
-    401: problemResponse("Missing or invalid API key."),
-    403: problemResponse("The key lacks the costs:read scope."),
+    ...authProblems,
     503: problemResponse("STS is unreachable."),
   },
 });

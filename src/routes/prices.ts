@@ -15,6 +15,7 @@ import {
 export const MAX_INSTANCE_TYPES = 100;
 
 const errorResponses = {
+  ...authProblems,
   400: problemResponse("Invalid parameters; `errors` names each one and what is allowed."),
   404: problemResponse("Nothing can be priced for this region or instance type."),
   503: problemResponse("The upstream price source is unavailable and nothing cached or fallback can answer."),

@@ -91,3 +91,11 @@ export const problemResponse = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: ProblemSchema } },
 });
+
+/** The problems every authenticated /v1 route can answer. */
+export const authProblems = {
+  401: problemResponse("Missing or invalid API key (Authorization: Bearer <key>)."),
+  403: problemResponse("The key lacks the scope this route needs."),
+  429: problemResponse("Too many requests for this key: see Retry-After and the RateLimit-* headers."),
+  504: problemResponse("The request's own deadline passed."),
+};
