@@ -4,6 +4,7 @@ import { createRouter } from "../http/router.ts";
 import { EC2_INSTANCE_TYPE, SAGEMAKER_COMPONENTS, SAGEMAKER_INSTANCE_TYPE } from "../pricing/catalog.ts";
 import type { PriceProvider } from "../pricing/provider.ts";
 import {
+  authProblems,
   type PriceItemSchema,
   priceResponseSchema,
   problemResponse,
