@@ -16,7 +16,13 @@ import { createRouter } from "./http/router.ts";
 import type { Metrics } from "./observability/metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { PriceProvider } from "./pricing/provider.ts";
+import { UpstreamError } from "./resilience/guard.ts";
+import type { IdempotencyStore } from "./budgets/idempotency.ts";
+import type { BudgetSource } from "./domain/budgets.ts";
+import type { CostSource } from "./domain/costs.ts";
 import { batchRoutes } from "./routes/batch.ts";
+import { budgetRoutes } from "./routes/budgets.ts";
+import { costRoutes } from "./routes/costs.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { operationsRoutes, type Readiness } from "./routes/operations.ts";
 import { priceRoutes } from "./routes/prices.ts";
@@ -35,6 +41,11 @@ export interface AppServices {
   http: Config["http"];
   metricsKeySha256: string | undefined;
   readiness(): Readiness;
+  costs: CostSource;
+  budgets: BudgetSource;
+  idempotency: IdempotencyStore;
+  /** Today, UTC (Cost Explorer's calendar). */
+  today: () => string;
 }
 
 /** Methods allowed on a path, from the app's own routes: for 405 and its Allow header. */
@@ -55,6 +66,17 @@ export function createApp(services: AppServices) {
     if (error instanceof ApiError) return problemJson(c, error);
     if (error instanceof HTTPException && error.status < 500) {
       return problemJson(c, new ApiError("invalid_request", error.message || "bad request"));
+    }
+    if (error instanceof UpstreamError) {
+      services.logger.warn({ requestId: c.get("requestId"), api: error.api, kind: error.kind, code: error.code }, "upstream failure");
+      // AWS refused what we sent (permissions, validation): a gateway error, not the caller's fault.
+      if (error.kind === "client") {
+        return problemJson(c, new ApiError("upstream_error", `AWS ${error.api} refused the request: ${error.code}`));
+      }
+      return problemJson(
+        c,
+        new ApiError("upstream_unavailable", `AWS ${error.api} is unavailable (${error.kind}); try again later`, { headers: { "retry-after": "30" } }),
+      );
     }
     services.logger.error({ err: error, requestId: c.get("requestId"), method: c.req.method, path: c.req.path }, "unhandled error");
     return problemJson(c, new ApiError("internal_error", "an unexpected error occurred"));
@@ -98,6 +120,8 @@ export function createApp(services: AppServices) {
     }))
     .route("/", priceRoutes(services.prices))
     .route("/", batchRoutes(services.prices))
+    .route("/", costRoutes(services.costs, services.today))
+    .route("/", budgetRoutes({ budgets: services.budgets, costs: services.costs, idempotency: services.idempotency, today: services.today, source: services.mode }))
     .route("/", docsRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {

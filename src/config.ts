@@ -52,6 +52,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(0),
   CORS_ALLOWED_ORIGINS: z.string().optional(),
+  COST_CACHE_TTL_MS: z.coerce.number().int().positive().default(1_800_000),
+  BUDGETS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
   PIPELINE_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -77,6 +79,10 @@ export type Config = {
     metricsKeySha256: string | undefined;
   };
   rateLimits: { prices: number; costs: number; budgetsRead: number; budgetsWrite: number };
+  /** Cost Explorer answers are cached this long (every request costs USD 0.01). */
+  costCacheTtlMs: number;
+  /** The account that owns the budgets; when unset, STS GetCallerIdentity tells. */
+  budgetsAccountId: string | undefined;
   http: {
     bodyLimitBytes: number;
     requestTimeoutMs: number;
@@ -139,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       keysFile: e.PRICEBOOK_API_KEYS_FILE,
       metricsKeySha256: e.METRICS_KEY_SHA256,
     },
+    costCacheTtlMs: e.COST_CACHE_TTL_MS,
+    budgetsAccountId: e.BUDGETS_ACCOUNT_ID,
     rateLimits: {
       prices: e.RATE_LIMIT_PRICES_PER_MINUTE,
       costs: e.RATE_LIMIT_COSTS_PER_MINUTE,

@@ -1,13 +1,23 @@
 import { readFileSync } from "node:fs";
+import { BudgetsClient, DescribeBudgetsCommand } from "@aws-sdk/client-budgets";
+import { CostExplorerClient, GetDimensionValuesCommand } from "@aws-sdk/client-cost-explorer";
 import { DescribeServicesCommand, PricingClient } from "@aws-sdk/client-pricing";
-import { STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { AppServices } from "./app.ts";
 import { AwsClient } from "./aws/aws-client.ts";
 import { type AccountProbe, LiveAccountProbe, MockAccountProbe } from "./aws/account.ts";
+import { AwsBudgets, BUDGETS_REGION } from "./aws/budgets.ts";
+import { COST_EXPLORER_REGION, CostExplorerSource } from "./aws/cost-explorer.ts";
 import type { ModeDecision } from "./aws/mode.ts";
+import { IdempotencyStore } from "./budgets/idempotency.ts";
+import type { BudgetSource } from "./domain/budgets.ts";
+import type { CostSource } from "./domain/costs.ts";
+import { addDays, utcToday } from "./domain/dates.ts";
+import { MockBudgetStore } from "./mock/mock-budgets.ts";
+import { SyntheticAccount } from "./mock/synthetic-account.ts";
 import { PriceListClient } from "./aws/price-list.ts";
 import type { Config } from "./config.ts";
 import type { FallbackTables } from "./fallback/tables.ts";
@@ -30,6 +40,8 @@ export interface ServiceDeps {
   version: string;
   /** Tests pass fake static credentials; production uses the SDK's default chain. */
   credentials?: AwsCredentialIdentity;
+  /** The clock (tests pin it). */
+  now?: () => Date;
 }
 
 /** What the process owns and must close on shutdown, besides the HTTP server. */
@@ -96,95 +108,125 @@ export function createServices(deps: ServiceDeps): Services {
   const closers: Array<() => Promise<unknown>> = [];
   const guards: Guard[] = [];
 
+  const now = deps.now ?? (() => new Date());
+  const today = () => utcToday(now());
   let prices = fallback as AppServices["prices"];
   let account: AccountProbe = new MockAccountProbe();
+  let costs: CostSource;
+  let budgets: BudgetSource;
+
   if (mode.mode === "live") {
-    // bottleneck's cluster mode subscribes on its connection: it gets one of its own.
-    const limiterRedis = config.redisUrl ? createRedis(config.redisUrl, logger, "limiter") : undefined;
-    const limiter = new UpstreamLimiter({
-      api: "pricing",
-      ratePerSecond: config.pricing.ratePerSecond,
-      burst: config.pricing.burst,
-      localShare: config.pricing.localShare,
-      maxConcurrent: config.pricing.maxConcurrent,
-      redis: limiterRedis,
-      metrics,
-      logger,
-    });
-    const guard = new Guard({
-      api: "pricing",
-      limiter,
-      retries: config.upstream.retries,
-      baseDelayMs: 100,
-      throttleBaseDelayMs: 500,
-      maxDelayMs: 2_000,
-      attemptTimeoutMs: config.upstream.attemptTimeoutMs,
-      deadlineMs: config.upstream.deadlineMs,
-      breaker: config.breaker,
-      metrics,
-      logger,
-    });
-    guards.push(guard);
-    // Retries live in the guard alone: the SDK makes exactly one attempt per call. The endpoint comes
-    // from the SDK's own resolution, so AWS_ENDPOINT_URL_PRICING / AWS_ENDPOINT_URL are honoured.
-    const client = new PricingClient({
-      region: config.pricingApiRegion,
+    const credentials = deps.credentials ? { credentials: deps.credentials } : {};
+    // Retries live in the guards alone: every SDK client makes exactly one attempt per call, with
+    // timeouts that throw. Endpoints come from the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE>
+    // and AWS_ENDPOINT_URL are honoured.
+    const sdk = (region: string) => ({
+      region,
       maxAttempts: 1,
-      ...(deps.credentials ? { credentials: deps.credentials } : {}),
+      ...credentials,
       requestHandler: {
         connectionTimeout: Math.min(1_000, config.upstream.attemptTimeoutMs),
         requestTimeout: config.upstream.attemptTimeoutMs,
         throwOnRequestTimeout: true,
       },
     });
-    const priceList = new PriceListClient({
-      client,
-      guard,
-      endpointRegion: config.pricingApiRegion,
-      logger,
-      metrics,
-    });
-    const loader = new CachedLoader({
-      cache,
-      lock: redis ? new FetchLock(redis) : undefined,
-      ttlMs: config.priceCacheTtlMs,
-      notFoundTtlMs: config.priceNotFoundTtlMs,
-      staleTtlMs: config.cache.staleTtlMs,
-      jitter: 0.1,
-      lockTtlMs: config.cache.lockTtlMs,
-      lockWaitMs: config.cache.lockWaitMs,
-      metrics,
-      logger,
-    });
-    const sts = new STSClient({
-      region: config.pricingApiRegion,
-      maxAttempts: 1,
-      ...(deps.credentials ? { credentials: deps.credentials } : {}),
-    });
-    account = new LiveAccountProbe(sts, [
-      {
-        api: "pricing",
-        call: (abortSignal) => client.send(new DescribeServicesCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 }), { abortSignal }),
-      },
-    ]);
-    closers.push(async () => sts.destroy());
+    // bottleneck's cluster mode subscribes on its connection: the limiters get one of their own.
+    const limiterRedis = config.redisUrl ? createRedis(config.redisUrl, logger, "limiter") : undefined;
+    const limiters: UpstreamLimiter[] = [];
+    /** One guard per upstream API: its limiter (shared through Redis), retries, deadlines, breakers. */
+    const guardFor = (api: string, ratePerSecond: number, burst: number) => {
+      const limiter = new UpstreamLimiter({
+        api,
+        ratePerSecond,
+        burst,
+        localShare: config.pricing.localShare,
+        maxConcurrent: config.pricing.maxConcurrent,
+        redis: limiterRedis,
+        metrics,
+        logger,
+      });
+      limiters.push(limiter);
+      const guard = new Guard({
+        api,
+        limiter,
+        retries: config.upstream.retries,
+        baseDelayMs: 100,
+        throttleBaseDelayMs: 500,
+        maxDelayMs: 2_000,
+        attemptTimeoutMs: config.upstream.attemptTimeoutMs,
+        deadlineMs: config.upstream.deadlineMs,
+        breaker: config.breaker,
+        metrics,
+        logger,
+      });
+      guards.push(guard);
+      return guard;
+    };
+    const loaderFor = (ttlMs: number) =>
+      new CachedLoader({
+        cache,
+        lock: redis ? new FetchLock(redis) : undefined,
+        ttlMs,
+        notFoundTtlMs: config.priceNotFoundTtlMs,
+        staleTtlMs: config.cache.staleTtlMs,
+        jitter: 0.1,
+        lockTtlMs: config.cache.lockTtlMs,
+        lockWaitMs: config.cache.lockWaitMs,
+        metrics,
+        logger,
+      });
+
+    const pricingGuard = guardFor("pricing", config.pricing.ratePerSecond, config.pricing.burst);
+    const pricingClient = new PricingClient(sdk(config.pricingApiRegion));
     prices = new AwsClient({
-      priceList,
-      loader,
+      priceList: new PriceListClient({ client: pricingClient, guard: pricingGuard, endpointRegion: config.pricingApiRegion, logger, metrics }),
+      loader: loaderFor(config.priceCacheTtlMs),
       fallback,
       metrics,
       logger,
       retryAfterSeconds: Math.ceil(config.breaker.resetTimeoutMs / 1000),
     });
+
+    // Cost Explorer publishes no rate limit; Budgets a low one. Both are global, in us-east-1.
+    const ceClient = new CostExplorerClient(sdk(COST_EXPLORER_REGION));
+    costs = new CostExplorerSource({ client: ceClient, guard: guardFor("cost-explorer", 5, 5), loader: loaderFor(config.costCacheTtlMs), metrics });
+
+    const sts = new STSClient(sdk(config.pricingApiRegion));
+    let accountId: Promise<string> | undefined;
+    const budgetsAccount = () => {
+      if (config.budgetsAccountId) return Promise.resolve(config.budgetsAccountId);
+      accountId ??= sts.send(new GetCallerIdentityCommand({})).then((who) => {
+        if (!who.Account) throw new Error("STS returned no account id");
+        return who.Account;
+      });
+      accountId.catch(() => {
+        accountId = undefined;
+      });
+      return accountId;
+    };
+    const budgetsClient = new BudgetsClient(sdk(BUDGETS_REGION));
+    budgets = new AwsBudgets({ client: budgetsClient, guard: guardFor("budgets", 5, 5), accountId: budgetsAccount });
+
+    account = new LiveAccountProbe(sts, [
+      { api: "pricing", call: (abortSignal) => pricingClient.send(new DescribeServicesCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 }), { abortSignal }) },
+      {
+        api: "cost-explorer",
+        call: (abortSignal) => ceClient.send(new GetDimensionValuesCommand({ Dimension: "SERVICE", TimePeriod: { Start: addDays(today(), -1), End: today() }, MaxResults: 1 }), { abortSignal }),
+      },
+      { api: "budgets", call: async (abortSignal) => budgetsClient.send(new DescribeBudgetsCommand({ AccountId: await budgetsAccount(), MaxResults: 1 }), { abortSignal }) },
+    ]);
+
     closers.push(async () => {
-      guard.shutdown();
-      await limiter.close();
-      client.destroy();
-      if (limiterRedis)
-        await limiterRedis
-          .quit()
-          .catch((e: Error) => logger.warn({ err: e.message }, "closing limiter redis"));
+      for (const guard of guards) guard.shutdown();
+      for (const limiter of limiters) await limiter.close();
+      for (const client of [pricingClient, ceClient, budgetsClient, sts]) client.destroy();
+      if (limiterRedis?.status === "ready") await limiterRedis.quit().catch((e: Error) => logger.warn({ err: e.message }, "closing limiter redis"));
     });
+  } else {
+    // Mock mode: a believable synthetic account; budgets created here are kept (in Redis when present).
+    const synthetic = new SyntheticAccount({ today });
+    costs = synthetic;
+    budgets = new MockBudgetStore(synthetic, { today, ...(redis ? { redis } : {}), logger });
   }
   if (redis)
     closers.push(() =>
@@ -215,6 +257,10 @@ export function createServices(deps: ServiceDeps): Services {
       redis,
     ),
     account,
+    costs,
+    budgets,
+    idempotency: new IdempotencyStore(redis),
+    today,
     http: config.http,
     metricsKeySha256: config.auth.metricsKeySha256,
     readiness() {

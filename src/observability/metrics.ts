@@ -84,6 +84,16 @@ export class Metrics {
     labelNames: ["api"] as const,
     registers: [this.registry],
   });
+  readonly costExplorerRequests = new Counter({
+    name: "pricebook_cost_explorer_requests_total",
+    help: "Cost Explorer API requests sent (each page is a billed request)",
+    registers: [this.registry],
+  });
+  readonly costExplorerCostUsd = new Counter({
+    name: "pricebook_cost_explorer_cost_usd_total",
+    help: "What the Cost Explorer requests cost, in USD (0.01 per request)",
+    registers: [this.registry],
+  });
   readonly malformedItems = new Counter({
     name: "pricebook_pricelist_malformed_items_total",
     help: "Price List items that failed validation and were skipped",

@@ -41,7 +41,7 @@ export interface LiveHarness {
 }
 
 /** A live-mode app built by the real composition root, with fake credentials. */
-export function liveApp(config: Config = liveConfig(), logger = pino({ level: "silent" })): LiveHarness {
+export function liveApp(config: Config = liveConfig(), logger = pino({ level: "silent" }), now?: () => Date): LiveHarness {
   const services = createServices({
     config,
     logger,
@@ -49,6 +49,7 @@ export function liveApp(config: Config = liveConfig(), logger = pino({ level: "s
     tables: realTables(),
     version: "test",
     credentials: FAKE_CREDENTIALS,
+    ...(now ? { now } : {}),
   });
   return { app: createApp(services), services, close: () => services.close() };
 }

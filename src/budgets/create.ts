@@ -1,0 +1,71 @@
+import Big from "big.js";
+import { type Budget, type BudgetInput, BudgetLimitError, type BudgetSource, DuplicateBudgetError } from "../domain/budgets.ts";
+import type { CostFilters, Money } from "../domain/costs.ts";
+import { ApiError } from "../errors.ts";
+import { UpstreamError } from "../resilience/guard.ts";
+
+const sameMoney = (a: Money | undefined, b: Money | undefined) =>
+  (!a && !b) || (!!a && !!b && a.unit === b.unit && new Big(a.amount).eq(b.amount));
+
+const sameSet = (a: string[] | undefined, b: string[] | undefined) => {
+  const x = new Set(a ?? []);
+  const y = new Set(b ?? []);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+};
+
+function sameFilters(a: CostFilters, b: CostFilters): boolean {
+  const tagKeys = new Set([...Object.keys(a.tags ?? {}), ...Object.keys(b.tags ?? {})]);
+  return sameSet(a.services, b.services) && sameSet(a.regions, b.regions) && [...tagKeys].every((k) => sameSet(a.tags?.[k], b.tags?.[k]));
+}
+
+/** The fields where an existing budget differs from what was asked for (empty: the same budget). */
+export function differences(existing: Budget, input: BudgetInput): string[] {
+  const out: string[] = [];
+  if (existing.type !== input.type) out.push(`type (${existing.type}, asked ${input.type})`);
+  if (existing.timeUnit !== input.timeUnit) out.push(`timeUnit (${existing.timeUnit}, asked ${input.timeUnit})`);
+  if (!sameMoney(existing.limit, input.limit)) {
+    out.push(`limit (${existing.limit ? `${existing.limit.amount} ${existing.limit.unit}` : "none"}, asked ${input.limit ? `${input.limit.amount} ${input.limit.unit}` : "none"})`);
+  }
+  const plannedKeys = new Set([...Object.keys(existing.plannedLimits ?? {}), ...Object.keys(input.plannedLimits ?? {})]);
+  if ([...plannedKeys].some((k) => !sameMoney(existing.plannedLimits?.[k], input.plannedLimits?.[k]))) out.push("plannedLimits");
+  if (!sameFilters(existing.filters, input.filters)) out.push("filters");
+  return out;
+}
+
+export interface CreateOutcome {
+  status: 200 | 201;
+  budget: Budget;
+}
+
+/**
+ * Creates a budget exactly once. CreateBudget has no idempotency token, so: a duplicate name is
+ * compared with the request (the same → 200 with it, else 409 naming the difference), the account's
+ * budget limit is a 409 (never retried), and a create whose outcome is unknown (timeout, 5xx) is
+ * resolved by reading the budget back.
+ */
+export async function createBudgetOnce(budgets: BudgetSource, input: BudgetInput, signal?: AbortSignal): Promise<CreateOutcome> {
+  try {
+    return { status: 201, budget: await budgets.create(input, signal) };
+  } catch (error) {
+    if (error instanceof DuplicateBudgetError) {
+      const existing = await budgets.get(input.name, signal);
+      if (!existing) throw new ApiError("conflict", `a budget named "${input.name}" already exists`);
+      const diff = differences(existing, input);
+      if (diff.length === 0) return { status: 200, budget: existing };
+      throw new ApiError("conflict", `a budget named "${input.name}" already exists and differs in: ${diff.join("; ")}`);
+    }
+    if (error instanceof BudgetLimitError) {
+      throw new ApiError("conflict", `AWS refused to create another budget: ${error.message}`);
+    }
+    if (error instanceof UpstreamError && error.kind !== "client" && error.kind !== "aborted") {
+      const existing = await budgets.get(input.name, signal).catch(() => undefined);
+      if (existing && differences(existing, input).length === 0) return { status: 201, budget: existing };
+      throw new ApiError(
+        "upstream_unavailable",
+        `AWS Budgets did not confirm the create (${error.kind}) and the budget is not there: nothing was created; retry (with the same Idempotency-Key)`,
+        { headers: { "retry-after": "5" }, cause: error },
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,209 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createBudgetOnce } from "../budgets/create.ts";
+import { type Begin, fingerprint, type IdempotencyStore } from "../budgets/idempotency.ts";
+import { projectBudget } from "../budgets/projection.ts";
+import { BudgetInputSchema, toBudgetInput } from "../budgets/validate.ts";
+import type { BudgetSource } from "../domain/budgets.ts";
+import type { CostSource } from "../domain/costs.ts";
+import { addMonths, isIsoDate } from "../domain/dates.ts";
+import { ApiError } from "../errors.ts";
+import { createRouter } from "../http/router.ts";
+import { authProblems, problemResponse, querySchema } from "./schemas.ts";
+
+const money = z.object({ amount: z.string(), unit: z.string() });
+const BudgetSchema = z
+  .object({
+    name: z.string(),
+    type: z.string(),
+    timeUnit: z.string(),
+    limit: money.optional(),
+    plannedLimits: z.record(z.string(), money).optional(),
+    timePeriod: z.object({ start: z.string(), end: z.string() }),
+    filters: z.record(z.string(), z.unknown()),
+    actualSpend: money.optional(),
+    forecastedSpend: money.optional(),
+    notifications: z.array(z.record(z.string(), z.unknown())).optional(),
+    lastUpdated: z.string().optional(),
+  })
+  .openapi("Budget");
+
+const nameParam = z
+  .string()
+  .min(1)
+  .max(100)
+  .openapi({ param: { name: "name", in: "path" }, example: "team-platform-monthly" });
+
+const readErrors = { ...authProblems, 404: problemResponse("No budget by that name."), 503: problemResponse("AWS Budgets is unavailable.") };
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/budgets/aws",
+  operationId: "listBudgets",
+  tags: ["budgets"],
+  summary: "Every budget of the account (all pages), with actual and forecasted spend",
+  request: { query: querySchema({}) },
+  responses: {
+    200: { description: "Budgets", content: { "application/json": { schema: z.object({ budgets: z.array(BudgetSchema), source: z.string() }) } } },
+    ...readErrors,
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/v1/budgets/aws/{name}",
+  operationId: "getBudget",
+  tags: ["budgets"],
+  summary: "One budget",
+  request: { params: z.object({ name: nameParam }) },
+  responses: { 200: { description: "Budget", content: { "application/json": { schema: BudgetSchema } } }, ...readErrors },
+});
+
+const historyRoute = createRoute({
+  method: "get",
+  path: "/v1/budgets/aws/{name}/history",
+  operationId: "getBudgetHistory",
+  tags: ["budgets"],
+  summary: "Budgeted vs actual per period (DescribeBudgetPerformanceHistory)",
+  request: {
+    params: z.object({ name: nameParam }),
+    query: querySchema({
+      start: z.string().refine(isIsoDate, "must be a date YYYY-MM-DD").optional().openapi({ param: { name: "start", in: "query" }, example: "2026-01-01" }),
+      end: z.string().refine(isIsoDate, "must be a date YYYY-MM-DD").optional().openapi({ param: { name: "end", in: "query" }, example: "2026-12-01" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "History",
+      content: {
+        "application/json": {
+          schema: z.object({ name: z.string(), type: z.string(), timeUnit: z.string(), periods: z.array(z.object({ start: z.string(), end: z.string(), budgeted: money, actual: money })), source: z.string() }),
+        },
+      },
+    },
+    400: problemResponse("Invalid dates."),
+    ...readErrors,
+  },
+});
+
+const projectionRoute = createRoute({
+  method: "get",
+  path: "/v1/budgets/aws/{name}/projection",
+  operationId: "getBudgetProjection",
+  tags: ["budgets"],
+  summary: "Actual to date, forecast to period end, projected % of the limit, and the (projected) breach date",
+  request: { params: z.object({ name: nameParam }) },
+  responses: {
+    200: { description: "Projection", content: { "application/json": { schema: z.record(z.string(), z.unknown()).openapi("BudgetProjection") } } },
+    400: problemResponse("Not a COST budget."),
+    ...readErrors,
+  },
+});
+
+const createRouteDef = createRoute({
+  method: "post",
+  path: "/v1/budgets/aws",
+  operationId: "createBudget",
+  tags: ["budgets"],
+  summary: "Create a budget, exactly once",
+  description:
+    "Needs `budgets:write`. Validated against AWS's rules. `?dryRun=true` answers what would be created without calling AWS. With an `Idempotency-Key` header, the same key and body within 24 hours returns the first result (header `Idempotent-Replayed: true`) without a second CreateBudget; the same key with another body is a 422. A budget of the same name: 200 with it when it equals the request, else 409 naming the difference.",
+  request: {
+    query: querySchema({ dryRun: z.enum(["true", "false"]).optional().openapi({ param: { name: "dryRun", in: "query" } }) }),
+    headers: z.object({ "idempotency-key": z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces").optional() }),
+    body: { required: true, content: { "application/json": { schema: BudgetInputSchema } } },
+  },
+  responses: {
+    201: { description: "Created", content: { "application/json": { schema: BudgetSchema } } },
+    200: { description: "Already existed as asked, or a dry run", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
+    ...authProblems,
+    400: problemResponse("The budget breaks one of AWS's rules; `errors` names each field."),
+    409: problemResponse("A different budget has that name, the account's budget limit is reached, or the same Idempotency-Key is in flight."),
+    422: problemResponse("The Idempotency-Key was used with a different body."),
+    503: problemResponse("AWS Budgets did not confirm; nothing was created."),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/v1/budgets/aws/{name}",
+  operationId: "deleteBudget",
+  tags: ["budgets"],
+  summary: "Delete a budget",
+  description: "Needs `budgets:write`.",
+  request: { params: z.object({ name: nameParam }) },
+  responses: { 204: { description: "Deleted" }, ...readErrors },
+});
+
+export interface BudgetRouteDeps {
+  budgets: BudgetSource;
+  costs: CostSource;
+  idempotency: IdempotencyStore;
+  today: () => string;
+  /** live or mock: where the budgets come from. */
+  source: "live" | "mock";
+}
+
+function notFound(name: string): never {
+  throw new ApiError("not_found", `no budget named "${name}"`);
+}
+
+export function budgetRoutes(deps: BudgetRouteDeps) {
+  return createRouter()
+    .openapi(listRoute, async (c) => {
+      const budgets = await deps.budgets.list(c.get("signal"));
+      return c.json({ budgets, source: deps.source }, 200);
+    })
+    .openapi(getRoute, async (c) => {
+      const budget = (await deps.budgets.get(c.req.valid("param").name, c.get("signal"))) ?? notFound(c.req.valid("param").name);
+      return c.json(budget, 200);
+    })
+    .openapi(historyRoute, async (c) => {
+      const { name } = c.req.valid("param");
+      const today = deps.today();
+      const q = c.req.valid("query");
+      const end = q.end ?? today;
+      const start = q.start ?? addMonths(end, -12);
+      if (end <= start) throw new ApiError("invalid_request", "end must be after start", { errors: [{ parameter: "end", message: "must be after start" }] });
+      const history = (await deps.budgets.history(name, start, end, c.get("signal"))) ?? notFound(name);
+      c.set("source", history.source);
+      return c.json(history, 200);
+    })
+    .openapi(projectionRoute, async (c) => {
+      const { name } = c.req.valid("param");
+      const budget = (await deps.budgets.get(name, c.get("signal"))) ?? notFound(name);
+      const projection = await projectBudget(budget, deps.costs, deps.today(), c.get("signal"));
+      c.set("source", projection.source);
+      return c.json(projection, 200);
+    })
+    .openapi(createRouteDef, async (c) => {
+      const input = toBudgetInput(c.req.valid("json"));
+      if (c.req.valid("query").dryRun === "true") return c.json({ dryRun: true, wouldCreate: input }, 200);
+      const key = c.req.valid("header")["idempotency-key"];
+      const scope = c.get("apiKey")?.id ?? "anonymous";
+      const print = fingerprint(input);
+      if (key) {
+        const begun: Begin = await deps.idempotency.begin(scope, key, print);
+        if (begun.kind === "mismatch") throw new ApiError("idempotency_mismatch", "this Idempotency-Key was used with a different request body");
+        if (begun.kind === "pending") throw new ApiError("conflict", "a request with this Idempotency-Key is still in progress", { headers: { "retry-after": "2" } });
+        if (begun.kind === "replay") {
+          c.header("idempotent-replayed", "true");
+          // The first request's own status and body: a stored Budget (201 or 200).
+          return c.json(begun.response.body as never, begun.response.status as 201);
+        }
+      }
+      try {
+        const outcome = await createBudgetOnce(deps.budgets, input, c.get("signal"));
+        if (key) await deps.idempotency.finish(scope, key, print, { status: outcome.status, body: outcome.budget });
+        return outcome.status === 201 ? c.json(outcome.budget, 201) : c.json(outcome.budget as never, 200);
+      } catch (error) {
+        // Nothing was created: the key may be used again.
+        if (key) await deps.idempotency.abandon(scope, key);
+        throw error;
+      }
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { name } = c.req.valid("param");
+      if (!(await deps.budgets.delete(name, c.get("signal")))) notFound(name);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,211 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { costSummary } from "../costs/summary.ts";
+import { COST_METRICS, type CostFilters, type CostQuery, type CostSource, DIMENSION_KEYS, type GroupBy } from "../domain/costs.ts";
+import { addDays, addMonths, isIsoDate } from "../domain/dates.ts";
+import { isAwsRegion } from "../domain/regions.ts";
+import { ApiError, type FieldError } from "../errors.ts";
+import { createRouter } from "../http/router.ts";
+import { authProblems, problemResponse, querySchema } from "./schemas.ts";
+
+const list = (description: string, example: string) =>
+  z.union([z.string(), z.array(z.string())]).optional().openapi({ description, example });
+
+function values(raw: string | string[] | undefined): string[] {
+  if (raw === undefined) return [];
+  return [...new Set((Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean))];
+}
+
+const dateParam = (name: string, description: string, example: string) =>
+  z.string().refine(isIsoDate, `must be a date YYYY-MM-DD`).openapi({ param: { name, in: "query" }, description, example });
+
+const TAG_KEY = /^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u;
+
+/** The groupBy values Cost Explorer accepts: a dimension, or TAG:<key>; at most two. */
+export function parseGroupBy(raw: string | string[] | undefined): GroupBy[] {
+  const items = values(raw);
+  const errors: FieldError[] = [];
+  const groups: GroupBy[] = [];
+  for (const item of items) {
+    if ((DIMENSION_KEYS as readonly string[]).includes(item)) groups.push({ type: "DIMENSION", key: item as GroupBy["key"] as never });
+    else if (item.startsWith("TAG:") && TAG_KEY.test(item.slice(4))) groups.push({ type: "TAG", key: item.slice(4) });
+    else errors.push({ parameter: "groupBy", message: `"${item.slice(0, 64)}" is not one of ${DIMENSION_KEYS.join(", ")} or TAG:<key>` });
+  }
+  if (groups.length > 2) errors.push({ parameter: "groupBy", message: "at most two group-by keys, as Cost Explorer allows" });
+  if (errors.length) throw new ApiError("invalid_request", "invalid groupBy", { errors });
+  return groups;
+}
+
+export function parseFilters(service: string | string[] | undefined, region: string | string[] | undefined): CostFilters {
+  const services = values(service);
+  const regions = values(region);
+  const bad = regions.filter((r) => !isAwsRegion(r));
+  const errors: FieldError[] = bad.map((r) => ({ parameter: "region", message: `"${r.slice(0, 32)}" is not an AWS region code` }));
+  for (const s of services) if (s.length > 256) errors.push({ parameter: "service", message: "at most 256 characters" });
+  if (errors.length) throw new ApiError("invalid_request", "invalid filter", { errors });
+  return { ...(services.length ? { services } : {}), ...(regions.length ? { regions } : {}) };
+}
+
+function fail(parameter: string, message: string): never {
+  throw new ApiError("invalid_request", `invalid ${parameter}: ${message}`, { errors: [{ parameter, message }] });
+}
+
+/** Cost Explorer's own rules, checked here so callers get a clear 400 instead of an AWS error. */
+export function checkCostRange(start: string, end: string, granularity: CostQuery["granularity"], today: string): void {
+  if (end <= start) fail("end", "must be after start (end is exclusive)");
+  const earliest = addMonths(today, -13);
+  if (start < earliest) fail("start", `Cost Explorer keeps 13 months: start must be ${earliest} or later`);
+  if (granularity === "HOURLY" && start < addDays(today, -14)) {
+    fail("granularity", `HOURLY data covers the last 14 days only: start must be ${addDays(today, -14)} or later`);
+  }
+}
+
+const CostReportSchema = z
+  .object({
+    query: z.object({
+      start: z.string(),
+      end: z.string(),
+      granularity: z.string(),
+      metric: z.string(),
+      groupBy: z.array(z.object({ type: z.string(), key: z.string() })),
+      filters: z.record(z.string(), z.unknown()),
+    }),
+    periods: z.array(
+      z.object({
+        start: z.string(),
+        end: z.string(),
+        estimated: z.boolean(),
+        total: z.object({ amount: z.string(), unit: z.string() }),
+        groups: z.array(z.object({ keys: z.array(z.string()), amount: z.object({ amount: z.string(), unit: z.string() }) })),
+      }),
+    ),
+    total: z.object({ amount: z.string().openapi({ example: "1234.5678901234" }), unit: z.string().openapi({ example: "USD" }) }),
+    source: z.string(),
+    asOf: z.string(),
+  })
+  .openapi("CostReport");
+
+const ForecastSchema = z
+  .object({
+    available: z.boolean(),
+    reason: z.string().optional().openapi({ description: "Why no forecast (e.g. a new account: DataUnavailableException)" }),
+    total: z.object({ amount: z.string(), unit: z.string() }).optional(),
+    periods: z.array(z.object({ start: z.string(), end: z.string(), mean: z.string(), lower: z.string(), upper: z.string() })).optional(),
+    source: z.string(),
+    asOf: z.string(),
+  })
+  .passthrough()
+  .openapi("CostForecast");
+
+const money = z.object({ amount: z.string(), unit: z.string() });
+const windowSchema = z.object({ start: z.string(), end: z.string(), total: money, topServices: z.array(z.object({ service: z.string(), amount: money })) });
+const SummarySchema = z
+  .object({
+    today: z.string(),
+    yesterday: windowSchema,
+    last7Days: windowSchema,
+    monthToDate: windowSchema,
+    lastMonth: windowSchema,
+    monthEndForecast: z.record(z.string(), z.unknown()),
+    source: z.string(),
+    asOf: z.string(),
+  })
+  .openapi("CostSummary");
+
+const errors = {
+  ...authProblems,
+  400: problemResponse("Invalid parameters, or a range Cost Explorer would refuse."),
+  503: problemResponse("Cost Explorer is unavailable and nothing cached can answer."),
+};
+
+const costsRoute = createRoute({
+  method: "get",
+  path: "/v1/costs/aws",
+  operationId: "getCosts",
+  tags: ["costs"],
+  summary: "Cost Explorer history: periods with totals and groups",
+  description:
+    "Needs `costs:read`. `end` is exclusive. HOURLY covers the last 14 days; history goes back 13 months. Amounts are decimal strings with their unit; `estimated` marks periods whose data is not final. Cached 30 minutes (each Cost Explorer request costs USD 0.01).",
+  request: {
+    query: querySchema({
+      start: dateParam("start", "First day (inclusive)", "2026-10-01"),
+      end: dateParam("end", "Last day (exclusive)", "2026-11-01"),
+      granularity: z.enum(["DAILY", "MONTHLY", "HOURLY"]).default("DAILY").openapi({ param: { name: "granularity", in: "query" } }),
+      metric: z.enum(COST_METRICS).default("UnblendedCost").openapi({ param: { name: "metric", in: "query" } }),
+      groupBy: list("Up to two of SERVICE, REGION, LINKED_ACCOUNT, USAGE_TYPE, TAG:<key>", "SERVICE,TAG:Environment"),
+      service: list("Only these Cost Explorer SERVICE values", "Amazon Elastic Compute Cloud - Compute"),
+      region: list("Only these regions", "us-east-1"),
+    }),
+  },
+  responses: { 200: { description: "Costs", content: { "application/json": { schema: CostReportSchema } } }, ...errors },
+});
+
+const forecastRoute = createRoute({
+  method: "get",
+  path: "/v1/costs/aws/forecast",
+  operationId: "getCostForecast",
+  tags: ["costs"],
+  summary: "Cost Explorer forecast: total and per-period mean with prediction bounds",
+  description:
+    "Needs `costs:read`. start must be today or later; DAILY up to 3 months, MONTHLY up to 12 months. A new account without enough history answers 200 with `available: false` and the reason.",
+  request: {
+    query: querySchema({
+      start: dateParam("start", "First day (today or later)", "2026-11-22"),
+      end: dateParam("end", "Last day (exclusive)", "2026-12-01"),
+      granularity: z.enum(["DAILY", "MONTHLY"]).default("MONTHLY").openapi({ param: { name: "granularity", in: "query" } }),
+      metric: z.enum(COST_METRICS).default("UnblendedCost").openapi({ param: { name: "metric", in: "query" } }),
+      predictionIntervalLevel: z.coerce.number().int().min(51).max(99).default(80).openapi({ param: { name: "predictionIntervalLevel", in: "query" }, example: 80 }),
+      service: list("Only these Cost Explorer SERVICE values", "AWS Lambda"),
+      region: list("Only these regions", "us-east-1"),
+    }),
+  },
+  responses: { 200: { description: "Forecast", content: { "application/json": { schema: ForecastSchema } } }, ...errors },
+});
+
+const summaryRoute = createRoute({
+  method: "get",
+  path: "/v1/costs/aws/summary",
+  operationId: "getCostSummary",
+  tags: ["costs"],
+  summary: "A dashboard's first tile: yesterday, last 7 days, month to date, last month, month-end forecast",
+  description: "Needs `costs:read`. Each window with its total and top services. Two Cost Explorer requests (cached 30 minutes).",
+  request: { query: querySchema({}) },
+  responses: { 200: { description: "Summary", content: { "application/json": { schema: SummarySchema } } }, ...errors },
+});
+
+export function costRoutes(costs: CostSource, today: () => string) {
+  return createRouter()
+    .openapi(costsRoute, async (c) => {
+      const q = c.req.valid("query");
+      checkCostRange(q.start, q.end, q.granularity, today());
+      const query: CostQuery = {
+        start: q.start,
+        end: q.end,
+        granularity: q.granularity,
+        metric: q.metric,
+        groupBy: parseGroupBy(q.groupBy),
+        filters: parseFilters(q.service, q.region),
+      };
+      const report = await costs.costs(query, c.get("signal"));
+      c.set("source", report.source);
+      return c.json(report, 200);
+    })
+    .openapi(forecastRoute, async (c) => {
+      const q = c.req.valid("query");
+      const now = today();
+      if (q.start < now) fail("start", `a forecast starts today or later (today is ${now}, UTC)`);
+      if (q.end <= q.start) fail("end", "must be after start (end is exclusive)");
+      const max = q.granularity === "DAILY" ? addMonths(q.start, 3) : addMonths(q.start, 12);
+      if (q.end > max) fail("end", `${q.granularity} forecasts reach at most ${q.granularity === "DAILY" ? "3" : "12"} months: end must be ${max} or earlier`);
+      const report = await costs.forecast(
+        { start: q.start, end: q.end, granularity: q.granularity, metric: q.metric, predictionIntervalLevel: q.predictionIntervalLevel, filters: parseFilters(q.service, q.region) },
+        c.get("signal"),
+      );
+      c.set("source", report.source);
+      return c.json(report, 200);
+    })
+    .openapi(summaryRoute, async (c) => {
+      const summary = await costSummary(costs, today(), c.get("signal"));
+      c.set("source", summary.source);
+      return c.json(summary, 200);
+    });
+}
