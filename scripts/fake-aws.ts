@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { startFakeAwsServer } from "../test/fakes/aws-fake-server.ts";
-import { allItems } from "../test/fakes/pricelist-items.ts";
+import { allItems, ec2Items } from "../test/fakes/pricelist-items.ts";
 import { FakePricingApi } from "../test/fakes/pricing-fake.ts";
 
 const { values } = parseArgs({

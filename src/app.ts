@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import type { AccountProbe } from "./aws/account.ts";
+import type { ResourceSource } from "./aws/run-rate.ts";
 import type { Mode } from "./aws/mode.ts";
 import type { Config } from "./config.ts";
 import { ApiError } from "./errors.ts";
@@ -26,6 +27,7 @@ import { costRoutes } from "./routes/costs.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { operationsRoutes, type Readiness } from "./routes/operations.ts";
 import { priceRoutes } from "./routes/prices.ts";
+import { resourceRoutes } from "./routes/resources.ts";
 
 /** Everything a request may use, built once at the composition root (`services.ts`) and passed in. */
 export interface AppServices {
@@ -43,6 +45,7 @@ export interface AppServices {
   readiness(): Readiness;
   costs: CostSource;
   budgets: BudgetSource;
+  resources: ResourceSource;
   idempotency: IdempotencyStore;
   /** Today, UTC (Cost Explorer's calendar). */
   today: () => string;
@@ -121,6 +124,7 @@ export function createApp(services: AppServices) {
     .route("/", priceRoutes(services.prices))
     .route("/", batchRoutes(services.prices))
     .route("/", costRoutes(services.costs, services.today))
+    .route("/", resourceRoutes(services.resources))
     .route("/", budgetRoutes({ budgets: services.budgets, costs: services.costs, idempotency: services.idempotency, today: services.today, source: services.mode }))
     .route("/", docsRoutes());
 

@@ -9,7 +9,12 @@ import type { Logger } from "pino";
 import type { AppServices } from "./app.ts";
 import { AwsClient } from "./aws/aws-client.ts";
 import { type AccountProbe, LiveAccountProbe, MockAccountProbe } from "./aws/account.ts";
+import { EKSClient } from "@aws-sdk/client-eks";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { AwsResources } from "./aws/aws-resources.ts";
 import { AwsBudgets, BUDGETS_REGION } from "./aws/budgets.ts";
+import type { ResourceSource } from "./aws/run-rate.ts";
+import { MockResources } from "./mock/resources.ts";
 import { COST_EXPLORER_REGION, CostExplorerSource } from "./aws/cost-explorer.ts";
 import type { ModeDecision } from "./aws/mode.ts";
 import { IdempotencyStore } from "./budgets/idempotency.ts";
@@ -112,6 +117,7 @@ export function createServices(deps: ServiceDeps): Services {
   const today = () => utcToday(now());
   let prices = fallback as AppServices["prices"];
   let account: AccountProbe = new MockAccountProbe();
+  let resources: ResourceSource = new MockResources(fallback);
   let costs: CostSource;
   let budgets: BudgetSource;
 
@@ -207,6 +213,27 @@ export function createServices(deps: ServiceDeps): Services {
     const budgetsClient = new BudgetsClient(sdk(BUDGETS_REGION));
     budgets = new AwsBudgets({ client: budgetsClient, guard: guardFor("budgets", 5, 5), accountId: budgetsAccount });
 
+    // EKS and SageMaker are regional: one client per region asked about, built on first use.
+    const eksClients = new Map<string, EKSClient>();
+    const sagemakerClients = new Map<string, SageMakerClient>();
+    const perRegion =
+      <C>(clients: Map<string, C>, make: (region: string) => C) =>
+      (region: string): C => {
+        let client = clients.get(region);
+        if (!client) {
+          client = make(region);
+          clients.set(region, client);
+        }
+        return client;
+      };
+    resources = new AwsResources({
+      eks: perRegion(eksClients, (region) => new EKSClient(sdk(region))),
+      sagemaker: perRegion(sagemakerClients, (region) => new SageMakerClient(sdk(region))),
+      eksGuard: guardFor("eks", 10, 20),
+      sagemakerGuard: guardFor("sagemaker", 10, 20),
+      prices,
+    });
+
     account = new LiveAccountProbe(sts, [
       { api: "pricing", call: (abortSignal) => pricingClient.send(new DescribeServicesCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 }), { abortSignal }) },
       {
@@ -219,7 +246,7 @@ export function createServices(deps: ServiceDeps): Services {
     closers.push(async () => {
       for (const guard of guards) guard.shutdown();
       for (const limiter of limiters) await limiter.close();
-      for (const client of [pricingClient, ceClient, budgetsClient, sts]) client.destroy();
+      for (const client of [pricingClient, ceClient, budgetsClient, sts, ...eksClients.values(), ...sagemakerClients.values()]) client.destroy();
       if (limiterRedis?.status === "ready") await limiterRedis.quit().catch((e: Error) => logger.warn({ err: e.message }, "closing limiter redis"));
     });
   } else {
@@ -240,6 +267,7 @@ export function createServices(deps: ServiceDeps): Services {
     version: deps.version,
     logger,
     prices,
+    resources,
     metrics,
     guards,
     cache,

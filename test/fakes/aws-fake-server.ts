@@ -37,7 +37,7 @@ export async function startFakeAwsServer(pricing: FakePricingApi, port = 0): Pro
           if (control.latencyMs !== undefined) pricing.latencyMs = control.latencyMs;
         }
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ mode: pricing.mode, calls: pricing.calls.length }));
+        res.end(JSON.stringify({ mode: pricing.mode, calls: pricing.calls.length, throttled: pricing.throttled }));
         return;
       }
       const abort = new AbortController();

@@ -75,6 +75,12 @@ export class FakePricingApi {
   latencyMs = 0;
   /** Upper bound on page size, below the caller's MaxResults, to exercise paging. */
   pageSize = 100;
+  /** AWS's account quota as a token bucket (burst, refill per second); undefined = unlimited. */
+  quota: { burst: number; perSecond: number } | undefined;
+  #tokens = 0;
+  #refilledAt = 0;
+  /** Requests answered ThrottlingException because they exceeded the quota. */
+  throttled = 0;
   /** The next N requests that carry a NextToken are answered ExpiredNextTokenException. */
   expireNextTokens = 0;
   #epoch = 0;
@@ -103,6 +109,19 @@ export class FakePricingApi {
     this.#hung.clear();
   }
 
+  #take(quota: { burst: number; perSecond: number }): boolean {
+    const now = Date.now();
+    if (this.#refilledAt === 0) {
+      this.#tokens = quota.burst;
+      this.#refilledAt = now;
+    }
+    this.#tokens = Math.min(quota.burst, this.#tokens + ((now - this.#refilledAt) / 1000) * quota.perSecond);
+    this.#refilledAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
   callsFor(serviceCode: string): GetProductsBody[] {
     return this.calls.filter((c) => c.ServiceCode === serviceCode);
   }
@@ -114,6 +133,10 @@ export class FakePricingApi {
     const body = JSON.parse(rawBody) as GetProductsBody;
     this.calls.push(body);
     this.callTimes.push(Date.now());
+    if (this.quota && !this.#take(this.quota)) {
+      this.throttled++;
+      return awsError(400, "ThrottlingException", "Rate exceeded");
+    }
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     switch (this.mode) {
       case "throttle":
