@@ -34,6 +34,7 @@ export interface AppServices {
   mode: Mode;
   version: string;
   logger: Logger;
+  requestLogger?: Logger;
   prices: PriceProvider;
   metrics: Metrics;
   /** Undefined when requests are not authenticated (auth off, or mock mode without keys). */
@@ -86,7 +87,13 @@ export function createApp(services: AppServices) {
   };
   app.use(
     "*",
-    observe({ logger: services.logger, metrics: services.metrics, requestTimeoutMs: services.http.requestTimeoutMs, onError: renderError }),
+    observe({
+      logger: services.logger,
+      ...(services.requestLogger ? { requestLogger: services.requestLogger } : {}),
+      metrics: services.metrics,
+      requestTimeoutMs: services.http.requestTimeoutMs,
+      onError: renderError,
+    }),
   );
   if (services.http.corsAllowedOrigins.length > 0) {
     app.use(

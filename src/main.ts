@@ -11,20 +11,28 @@ import { createServices } from "./services.ts";
 /** Start-up: config → fallback tables → mode → services → app → listen. Any failure exits 1 with its reason. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: "pricebook" },
-    // Defence in depth: nothing logs headers or keys, and these paths are censored if anything ever does.
-    redact: {
-      paths: ["authorization", "*.authorization", "headers.authorization", "*.headers.authorization", "apiKey", "*.apiKey", "key.hash", "token", "*.token"],
-      censor: "[redacted]",
+  // Logs are written asynchronously (buffered, flushed on exit) so that logging stays off the hot path.
+  const destination = pino.destination({ dest: 1, sync: false });
+  const logger = pino(
+    {
+      level: config.logLevel,
+      base: { service: "pricebook" },
+      // Defence in depth: nothing logs headers or keys, and these paths are censored if anything ever does.
+      redact: {
+        paths: ["authorization", "*.authorization", "headers.authorization", "*.headers.authorization", "apiKey", "*.apiKey", "key.hash", "token", "*.token"],
+        censor: "[redacted]",
+      },
     },
-  });
+    destination,
+  );
+  // The per-request line has fixed, non-secret fields (ids, route pattern, status, timing, key id).
+  const requestLogger = pino({ level: config.logLevel, base: { service: "pricebook" } }, destination);
+  process.once("exit", () => destination.flushSync());
   const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
     .version;
   const tables = loadFallbackTables(config.fallbackPricingDir);
   const mode = await decideMode(config.mode, defaultCredentialProbe(), config.credentialsDetectTimeoutMs);
-  const services = createServices({ config, logger, mode, tables, version });
+  const services = createServices({ config, logger, requestLogger, mode, tables, version });
   services.metrics.collectProcessMetrics();
   const app = createApp(services);
 

@@ -40,6 +40,8 @@ import { createRedis } from "./resilience/redis.ts";
 export interface ServiceDeps {
   config: Config;
   logger: Logger;
+  /** Where the one line per request goes (defaults to `logger`). */
+  requestLogger?: Logger;
   mode: ModeDecision;
   tables: FallbackTables;
   version: string;
@@ -266,6 +268,7 @@ export function createServices(deps: ServiceDeps): Services {
     mode: mode.mode,
     version: deps.version,
     logger,
+    ...(deps.requestLogger ? { requestLogger: deps.requestLogger } : {}),
     prices,
     resources,
     metrics,

@@ -61,6 +61,8 @@ export function parseKeyEntries(json: string, origin: string): ApiKey[] {
  */
 export class KeyRing {
   readonly #keys: ApiKey[];
+  /** Keys already verified, so the hot path hashes each key once (bounded; misses are not kept). */
+  readonly #verified = new Map<string, ApiKey>();
 
   constructor(keys: ApiKey[]) {
     this.#keys = keys;
@@ -71,10 +73,16 @@ export class KeyRing {
   }
 
   verify(presented: string): ApiKey | undefined {
+    const known = this.#verified.get(presented);
+    if (known) return known;
     const hash = createHash("sha256").update(presented).digest();
     let match: ApiKey | undefined;
     for (const key of this.#keys) {
       if (timingSafeEqual(hash, key.hash) && !match) match = key;
+    }
+    if (match) {
+      if (this.#verified.size >= 10_000) this.#verified.clear();
+      this.#verified.set(presented, match);
     }
     return match;
   }

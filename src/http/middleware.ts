@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler, Next } from "hono";
 import type { Logger } from "pino";
 import { ApiError } from "../errors.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { raceSignal } from "../resilience/sleep.ts";
 import { type KeyRing, requiredScope } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import type { InboundRateLimits } from "./rate-limit.ts";
@@ -35,6 +35,8 @@ export interface ObserveDeps {
   requestTimeoutMs: number;
   /** The app's error renderer, for errors that surface here (the request deadline). */
   onError: (error: Error, c: Context<AppEnv>) => Response;
+  /** Where the one line per request goes (defaults to `logger`). */
+  requestLogger?: Logger;
 }
 
 /**
@@ -42,40 +44,62 @@ export interface ObserveDeps {
  * request's deadline (aborts upstream work), security headers, one log line and the HTTP metrics.
  */
 export function observe(deps: ObserveDeps): Handler {
+  // The request line goes to its own logger: fixed, non-secret fields only, so it skips redaction.
+  const requestLog = deps.requestLogger ?? deps.logger;
   return async (c, next) => {
     const started = performance.now();
     const given = c.req.header("x-request-id");
     const requestId = given && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++sequence).toString(36)}`;
     c.set("requestId", requestId);
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new ApiError("request_timeout", `no answer within ${deps.requestTimeoutMs} ms`)),
-      deps.requestTimeoutMs,
-    );
-    c.set("signal", AbortSignal.any([c.req.raw.signal, deadline.signal]));
+    // Headers set before the handler ride on the response as it is built: touching c.res.headers
+    // afterwards would force @hono/node-server off its fast path.
+    c.header("x-request-id", requestId);
+    for (const [name, value] of SECURITY_HEADERS) c.header(name, value);
+
+    // One controller per request: aborted by the request's deadline or by the client going away.
+    const controller = new AbortController();
+    let fail: ((error: ApiError) => void) | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    const timer = setTimeout(() => {
+      const error = new ApiError("request_timeout", `no answer within ${deps.requestTimeoutMs} ms`);
+      controller.abort(error);
+      fail?.(error);
+    }, deps.requestTimeoutMs);
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    const onClose = () => {
+      if (!outgoing?.writableFinished) controller.abort(new Error("client disconnected"));
+    };
+    if (outgoing) outgoing.once("close", onClose);
+    else c.req.raw.signal.addEventListener("abort", () => controller.abort(c.req.raw.signal.reason), { once: true });
+    c.set("signal", controller.signal);
+    timedOut.catch(() => undefined);
     try {
-      await raceSignal(next(), deadline.signal);
+      await Promise.race([next(), timedOut]);
     } catch (error) {
       c.res = deps.onError(error as Error, c);
     } finally {
       clearTimeout(timer);
     }
-    const headers = c.res.headers;
-    headers.set("x-request-id", requestId);
-    for (const [name, value] of SECURITY_HEADERS) if (!headers.has(name)) headers.set(name, value);
+    if (!c.res.headers.has("x-request-id")) {
+      // A response built outside the context (a problem): give it the same headers.
+      c.res.headers.set("x-request-id", requestId);
+      for (const [name, value] of SECURITY_HEADERS) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    }
 
     const route = c.req.routePath || "unmatched";
     const status = c.res.status;
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status });
     deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
-    deps.logger.info(
+    requestLog.info(
       {
         requestId,
         method: c.req.method,
         route,
         status,
-        ms: Math.round(seconds * 1000 * 10) / 10,
+        ms: Math.round(seconds * 10_000) / 10,
         key: c.get("apiKey")?.id,
         source: c.get("source"),
       },
@@ -86,6 +110,7 @@ export function observe(deps: ObserveDeps): Handler {
 
 /** Query parameters that look like credentials: a key in a URL ends up in logs and histories. */
 const CREDENTIAL_PARAMS = ["api_key", "apikey", "apiKey", "key", "token", "access_token", "auth", "authorization"];
+const CREDENTIAL_QUERY = new RegExp(`[?&](${CREDENTIAL_PARAMS.join("|")})(=|&|$)`);
 
 export interface AuthDeps {
   /** Undefined when auth is off: requests are rate-limited by client address instead. */
@@ -104,8 +129,9 @@ function clientAddress(c: Context<AppEnv>): string {
 /** Bearer-key authentication, scope check and the per-key rate limit, for every /v1 route. */
 export function authenticate(deps: AuthDeps): Handler {
   return async (c, next: Next) => {
-    const query = new URL(c.req.url).searchParams;
-    const leaked = CREDENTIAL_PARAMS.filter((name) => query.has(name));
+    const url = c.req.url;
+    const q = url.indexOf("?");
+    const leaked = q >= 0 && CREDENTIAL_QUERY.test(url.slice(q)) ? CREDENTIAL_PARAMS.filter((name) => new URLSearchParams(url.slice(q + 1)).has(name)) : [];
     if (leaked.length > 0) {
       throw new ApiError("invalid_request", "API keys are accepted only in the Authorization header, never in the URL", {
         errors: leaked.map((parameter) => ({ parameter, message: "credentials must not be sent in the query string; use Authorization: Bearer <key>" })),
@@ -149,8 +175,8 @@ export function authenticate(deps: AuthDeps): Handler {
         headers: { ...rateHeaders, "retry-after": String(decision.resetSeconds) },
       });
     }
+    for (const [name, value] of Object.entries(rateHeaders)) c.header(name, value);
     await next();
-    for (const [name, value] of Object.entries(rateHeaders)) c.res.headers.set(name, value);
   };
 }
 
