@@ -29,6 +29,13 @@ export function differences(existing: Budget, input: BudgetInput): string[] {
   const plannedKeys = new Set([...Object.keys(existing.plannedLimits ?? {}), ...Object.keys(input.plannedLimits ?? {})]);
   if ([...plannedKeys].some((k) => !sameMoney(existing.plannedLimits?.[k], input.plannedLimits?.[k]))) out.push("plannedLimits");
   if (!sameFilters(existing.filters, input.filters)) out.push("filters");
+  // AWS fills in a start and its "no end" date when none is asked for: compare only what was asked.
+  if (input.timePeriod?.start && existing.timePeriod.start !== input.timePeriod.start) {
+    out.push(`timePeriod.start (${existing.timePeriod.start}, asked ${input.timePeriod.start})`);
+  }
+  if (input.timePeriod?.end && existing.timePeriod.end !== input.timePeriod.end) {
+    out.push(`timePeriod.end (${existing.timePeriod.end}, asked ${input.timePeriod.end})`);
+  }
   return out;
 }
 

@@ -39,6 +39,9 @@ export const BudgetInputSchema = z
       .max(100, "at most 100 characters")
       .refine((n) => !/[:\\]/.test(n), "must not contain ':' or '\\'")
       .refine((n) => !n.includes("/action/"), "must not contain '/action/'")
+      .refine((n) => n !== "." && n !== "..", "must not be '.' or '..' (it could never be addressed in a URL)")
+      .refine((n) => n.isWellFormed() && !/\p{Cc}/u.test(n), "must be well-formed text without control characters")
+      .refine((n) => !/<script>.*<\/script>/is.test(n), "must not contain a <script> element")
       .openapi({ example: "team-platform-monthly" }),
     type: z.enum(BUDGET_TYPES).default("COST"),
     timeUnit: z.enum(TIME_UNITS).default("MONTHLY"),

@@ -21,8 +21,9 @@ export function fieldErrors(error: ZodError): FieldError[] {
       continue;
     }
     const parameter = issue.path.length ? issue.path.map(String).join(".") : "(request)";
-    const message =
-      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    // zod 4 leaves `input` out of issues; its message says "received undefined" for a missing field.
+    const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
+    const message = missing ? "is required" : issue.message;
     out.push({ parameter, message });
   }
   return out;

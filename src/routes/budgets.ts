@@ -5,7 +5,7 @@ import { projectBudget } from "../budgets/projection.ts";
 import { BudgetInputSchema, toBudgetInput } from "../budgets/validate.ts";
 import type { BudgetSource } from "../domain/budgets.ts";
 import type { CostSource } from "../domain/costs.ts";
-import { addMonths, isIsoDate } from "../domain/dates.ts";
+import { addDays, addMonths, isIsoDate } from "../domain/dates.ts";
 import { ApiError } from "../errors.ts";
 import { createRouter } from "../http/router.ts";
 import { authProblems, problemResponse, querySchema } from "./schemas.ts";
@@ -33,7 +33,12 @@ const nameParam = z
   .max(100)
   .openapi({ param: { name: "name", in: "path" }, example: "team-platform-monthly" });
 
-const readErrors = { ...authProblems, 404: problemResponse("No budget by that name."), 503: problemResponse("AWS Budgets is unavailable.") };
+const readErrors = {
+  ...authProblems,
+  400: problemResponse("Invalid parameters (unknown parameters are refused)."),
+  404: problemResponse("No budget by that name."),
+  503: problemResponse("AWS Budgets is unavailable."),
+};
 
 const listRoute = createRoute({
   method: "get",
@@ -80,7 +85,6 @@ const historyRoute = createRoute({
         },
       },
     },
-    400: problemResponse("Invalid dates."),
     ...readErrors,
   },
 });
@@ -94,7 +98,6 @@ const projectionRoute = createRoute({
   request: { params: z.object({ name: nameParam }) },
   responses: {
     200: { description: "Projection", content: { "application/json": { schema: z.record(z.string(), z.unknown()).openapi("BudgetProjection") } } },
-    400: problemResponse("Not a COST budget."),
     ...readErrors,
   },
 });
@@ -117,6 +120,8 @@ const createRouteDef = createRoute({
     200: { description: "Already existed as asked, or a dry run", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
     ...authProblems,
     400: problemResponse("The budget breaks one of AWS's rules; `errors` names each field."),
+    413: problemResponse("The body is over the size limit."),
+    415: problemResponse("The body is not application/json."),
     409: problemResponse("A different budget has that name, the account's budget limit is reached, or the same Idempotency-Key is in flight."),
     422: problemResponse("The Idempotency-Key was used with a different body."),
     503: problemResponse("AWS Budgets did not confirm; nothing was created."),
@@ -163,7 +168,11 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
       const q = c.req.valid("query");
       const end = q.end ?? today;
       const start = q.start ?? addMonths(end, -12);
-      if (end <= start) throw new ApiError("invalid_request", "end must be after start", { errors: [{ parameter: "end", message: "must be after start" }] });
+      const bad = (parameter: string, message: string) => new ApiError("invalid_request", `invalid ${parameter}: ${message}`, { errors: [{ parameter, message }] });
+      if (end <= start) throw bad("end", "must be after start");
+      if (end > addDays(today, 1)) throw bad("end", `history ends today: ${addDays(today, 1)} or earlier`);
+      // Bounded, so that a DAILY budget's history stays a page, not a year of years.
+      if (start < addMonths(today, -60)) throw bad("start", `at most 5 years back: ${addMonths(today, -60)} or later`);
       const history = (await deps.budgets.history(name, start, end, c.get("signal"))) ?? notFound(name);
       c.set("source", history.source);
       return c.json(history, 200);

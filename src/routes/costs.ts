@@ -52,6 +52,9 @@ function fail(parameter: string, message: string): never {
 /** Cost Explorer's own rules, checked here so callers get a clear 400 instead of an AWS error. */
 export function checkCostRange(start: string, end: string, granularity: CostQuery["granularity"], today: string): void {
   if (end <= start) fail("end", "must be after start (end is exclusive)");
+  // History ends today: later days have no costs yet (the forecast covers them).
+  const tomorrow = addDays(today, 1);
+  if (end > tomorrow) fail("end", `history ends today: end must be ${tomorrow} or earlier (use /v1/costs/aws/forecast for the future)`);
   const earliest = addMonths(today, -13);
   if (start < earliest) fail("start", `Cost Explorer keeps 13 months: start must be ${earliest} or later`);
   if (granularity === "HOURLY" && start < addDays(today, -14)) {
@@ -193,6 +196,7 @@ export function costRoutes(costs: CostSource, today: () => string) {
       const q = c.req.valid("query");
       const now = today();
       if (q.start < now) fail("start", `a forecast starts today or later (today is ${now}, UTC)`);
+      if (q.start > addMonths(now, 12)) fail("start", `a forecast starts within 12 months: ${addMonths(now, 12)} or earlier`);
       if (q.end <= q.start) fail("end", "must be after start (end is exclusive)");
       const max = q.granularity === "DAILY" ? addMonths(q.start, 3) : addMonths(q.start, 12);
       if (q.end > max) fail("end", `${q.granularity} forecasts reach at most ${q.granularity === "DAILY" ? "3" : "12"} months: end must be ${max} or earlier`);

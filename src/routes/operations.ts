@@ -86,6 +86,7 @@ const accountRoute = createRoute({
   responses: {
     200: { description: "Account", content: { "application/json": { schema: AccountSchema } } },
     ...authProblems,
+    400: problemResponse("Unknown query parameters are refused."),
     503: problemResponse("STS is unreachable."),
   },
 });
