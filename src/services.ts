@@ -9,9 +9,8 @@ import type { Logger } from "pino";
 import type { AppServices } from "./app.ts";
 import { AwsClient } from "./aws/aws-client.ts";
 import { type AccountProbe, LiveAccountProbe, MockAccountProbe } from "./aws/account.ts";
-import { EKSClient } from "@aws-sdk/client-eks";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { AwsResources } from "./aws/aws-resources.ts";
+import type { EKSClient } from "@aws-sdk/client-eks";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { AwsBudgets, BUDGETS_REGION } from "./aws/budgets.ts";
 import type { ResourceSource } from "./aws/run-rate.ts";
 import { MockResources } from "./mock/resources.ts";
@@ -215,26 +214,43 @@ export function createServices(deps: ServiceDeps): Services {
     const budgetsClient = new BudgetsClient(sdk(BUDGETS_REGION));
     budgets = new AwsBudgets({ client: budgetsClient, guard: guardFor("budgets", 5, 5), accountId: budgetsAccount });
 
-    // EKS and SageMaker are regional: one client per region asked about, built on first use.
+    // EKS and SageMaker are regional: one client per region asked about, built on first use. Their SDK
+    // packages (SageMaker's alone is ~25 MB of memory) load only when a run-rate is first asked for.
     const eksClients = new Map<string, EKSClient>();
     const sagemakerClients = new Map<string, SageMakerClient>();
-    const perRegion =
-      <C>(clients: Map<string, C>, make: (region: string) => C) =>
-      (region: string): C => {
-        let client = clients.get(region);
-        if (!client) {
-          client = make(region);
-          clients.set(region, client);
-        }
-        return client;
-      };
-    resources = new AwsResources({
-      eks: perRegion(eksClients, (region) => new EKSClient(sdk(region))),
-      sagemaker: perRegion(sagemakerClients, (region) => new SageMakerClient(sdk(region))),
-      eksGuard: guardFor("eks", 10, 20),
-      sagemakerGuard: guardFor("sagemaker", 10, 20),
-      prices,
-    });
+    const eksGuard = guardFor("eks", 10, 20);
+    const sagemakerGuard = guardFor("sagemaker", 10, 20);
+    const livePrices = prices;
+    let loaded: Promise<ResourceSource> | undefined;
+    const load = () =>
+      (loaded ??= (async () => {
+        const [{ EKSClient }, { SageMakerClient }, { AwsResources }] = await Promise.all([
+          import("@aws-sdk/client-eks"),
+          import("@aws-sdk/client-sagemaker"),
+          import("./aws/aws-resources.ts"),
+        ]);
+        const perRegion =
+          <C>(clients: Map<string, C>, make: (region: string) => C) =>
+          (region: string): C => {
+            let client = clients.get(region);
+            if (!client) {
+              client = make(region);
+              clients.set(region, client);
+            }
+            return client;
+          };
+        return new AwsResources({
+          eks: perRegion(eksClients, (region) => new EKSClient(sdk(region))),
+          sagemaker: perRegion(sagemakerClients, (region) => new SageMakerClient(sdk(region))),
+          eksGuard,
+          sagemakerGuard,
+          prices: livePrices,
+        });
+      })());
+    resources = {
+      eksClusters: async (region, signal) => (await load()).eksClusters(region, signal),
+      sagemakerResources: async (region, signal) => (await load()).sagemakerResources(region, signal),
+    };
 
     account = new LiveAccountProbe(sts, [
       { api: "pricing", call: (abortSignal) => pricingClient.send(new DescribeServicesCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 }), { abortSignal }) },
