@@ -10,6 +10,7 @@ import {
   type TimeUnit,
 } from "../domain/budgets.ts";
 import type { CostFilters, Money } from "../domain/costs.ts";
+import { periodContaining } from "../domain/dates.ts";
 import { addDays, addMonths, monthStart, SERVICES, type SyntheticAccount } from "./synthetic-account.ts";
 
 /**
@@ -49,23 +50,7 @@ const FORECAST_LEVEL = 80;
 
 /** The budget period containing `date`: calendar days, months, quarters and years, as AWS resets them. */
 export function budgetPeriod(timeUnit: TimeUnit, date: string): { start: string; end: string } {
-  switch (timeUnit) {
-    case "DAILY":
-      return { start: date, end: addDays(date, 1) };
-    case "MONTHLY": {
-      const start = monthStart(date);
-      return { start, end: addMonths(start, 1) };
-    }
-    case "QUARTERLY": {
-      const quarterMonth = Math.floor((Number(date.slice(5, 7)) - 1) / 3) * 3 + 1;
-      const start = `${date.slice(0, 4)}-${String(quarterMonth).padStart(2, "0")}-01`;
-      return { start, end: addMonths(start, 3) };
-    }
-    case "ANNUALLY": {
-      const start = `${date.slice(0, 4)}-01-01`;
-      return { start, end: addMonths(start, 12) };
-    }
-  }
+  return periodContaining(timeUnit, date);
 }
 
 const minDate = (a: string, b: string): string => (a < b ? a : b);

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { addDays, addMonths as addCalendarMonths, monthStart } from "../domain/dates.ts";
 import type {
   CostFilters,
   CostGroup,
@@ -163,6 +164,8 @@ function hourWeights(profile: readonly number[]): Big[] {
 // ---------------------------------------------------------------------------------------------------
 // Dates: day numbers (days since 1970-01-01, UTC) keep the arithmetic trivial.
 
+export { addDays, monthStart };
+
 export function dayNumber(date: string): number {
   return Math.floor(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / DAY_MS);
 }
@@ -171,19 +174,9 @@ export function dateOf(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-export function addDays(date: string, days: number): string {
-  return dateOf(dayNumber(date) + days);
-}
-
 /** The first day of the month `months` after `date`'s month. */
 export function addMonths(date: string, months: number): string {
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7)) - 1 + months;
-  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
-}
-
-export function monthStart(date: string): string {
-  return `${date.slice(0, 7)}-01`;
+  return addCalendarMonths(monthStart(date), months);
 }
 
 function isWeekend(day: number): boolean {

@@ -12,13 +12,19 @@ export function realTables(): FallbackTables {
 }
 
 /** Mock-mode services built by the real composition root, with settings from `env`. */
-export function mockServices(tables: FallbackTables = realTables(), env: Record<string, string> = {}, logger = silentLogger): Services {
+export function mockServices(
+  tables: FallbackTables = realTables(),
+  env: Record<string, string> = {},
+  logger = silentLogger,
+  now?: () => Date,
+): Services {
   return createServices({
     config: loadConfig({ PRICEBOOK_MODE: "mock", ...env }),
     logger,
     mode: { mode: "mock", reason: "test" },
     tables,
     version: "test",
+    ...(now ? { now } : {}),
   });
 }
 

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAwsServer, startFakeAwsServer } from "../fakes/aws-fake-server.ts";
-import { FAKE_CREDENTIALS, fakeWithCatalogue } from "../helpers/live.ts";
-import { freePort } from "../helpers/redis.ts";
+import { fakeWithCatalogue } from "../helpers/live.ts";
+import { liveProcessEnv, type PricebookProcess, startPricebook } from "../helpers/process.ts";
 
 /**
  * `PRICEBOOK_MODE=live npm start` against an AWS-compatible endpoint named the SDK's standard way
@@ -10,64 +9,27 @@ import { freePort } from "../helpers/redis.ts";
  */
 const fake = fakeWithCatalogue();
 let endpoint: FakeAwsServer;
-let child: ChildProcess;
-let base: string;
-let output = "";
-
-async function waitForHealth(url: string, ms = 15_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not become healthy:\n${output}`);
-}
+let pricebook: PricebookProcess;
 
 beforeAll(async () => {
   endpoint = await startFakeAwsServer(fake);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    PRICEBOOK_MODE: "live",
-    PRICEBOOK_AUTH: "off",
-    AWS_ENDPOINT_URL_PRICING: endpoint.url,
-    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-    AWS_REGION: "us-east-1",
-    UPSTREAM_RETRIES: "0",
-    UPSTREAM_ATTEMPT_TIMEOUT_MS: "500",
-    UPSTREAM_DEADLINE_MS: "1500",
-  };
-  child = spawn(process.execPath, ["src/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  await waitForHealth(`${base}/healthz`);
+  pricebook = await startPricebook(
+    liveProcessEnv(endpoint.url, { UPSTREAM_RETRIES: "0", UPSTREAM_ATTEMPT_TIMEOUT_MS: "500", UPSTREAM_DEADLINE_MS: "1500" }),
+  );
 });
 
 afterAll(async () => {
-  child?.kill("SIGTERM");
+  pricebook?.child.kill("SIGTERM");
   await endpoint?.close().catch(() => undefined);
 });
 
 type Body = { items: Array<{ id: string; source: string; price: string }> };
-const get = async (path: string) => (await (await fetch(`${base}${path}`)).json()) as Body;
+const get = async (path: string) => (await (await fetch(`${pricebook.base}${path}`)).json()) as Body;
 
 describe("live mode against AWS_ENDPOINT_URL_PRICING (real process)", () => {
   it("starts in live mode and says so", async () => {
-    expect(((await (await fetch(`${base}/healthz`)).json()) as { mode: string }).mode).toBe("live");
-    expect(output).toContain("live mode");
+    expect(((await (await fetch(`${pricebook.base}/healthz`)).json()) as { mode: string }).mode).toBe("live");
+    expect(pricebook.output()).toContain("live mode");
   });
 
   it("serves live, then cache, then fallback once the endpoint is gone", async () => {

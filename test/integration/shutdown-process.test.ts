@@ -1,15 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FakeAwsServer, startFakeAwsServer } from "../fakes/aws-fake-server.ts";
-import { FAKE_CREDENTIALS, fakeWithCatalogue } from "../helpers/live.ts";
-import { freePort } from "../helpers/redis.ts";
+import { fakeWithCatalogue } from "../helpers/live.ts";
+import { liveProcessEnv, type PricebookProcess, startPricebook } from "../helpers/process.ts";
 
 /** SIGTERM on a real process: readiness 503, in-flight requests finish, then a clean exit 0. */
 let endpoint: FakeAwsServer | undefined;
-let child: ChildProcess | undefined;
+let pricebook: PricebookProcess | undefined;
 
 afterAll(async () => {
-  child?.kill("SIGKILL");
+  pricebook?.child.kill("SIGKILL");
   await endpoint?.close();
 });
 
@@ -18,36 +17,8 @@ describe("graceful shutdown (real process)", () => {
     const fake = fakeWithCatalogue();
     fake.latencyMs = 1200;
     endpoint = await startFakeAwsServer(fake);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let output = "";
-    child = spawn(process.execPath, ["src/main.ts"], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        PRICEBOOK_MODE: "live",
-        PRICEBOOK_AUTH: "off",
-        AWS_ENDPOINT_URL_PRICING: endpoint.url,
-        AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-        SHUTDOWN_DRAIN_DELAY_MS: "400",
-        SHUTDOWN_TIMEOUT_MS: "5000",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
-
-    for (let i = 0; i < 150; i++) {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    pricebook = await startPricebook(liveProcessEnv(endpoint.url, { SHUTDOWN_DRAIN_DELAY_MS: "400", SHUTDOWN_TIMEOUT_MS: "5000" }));
+    const { base, child } = pricebook;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
     const inFlight = fetch(`${base}/v1/prices/aws/eks?region=us-east-1`);
@@ -62,9 +33,9 @@ describe("graceful shutdown (real process)", () => {
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { items: Array<{ source: string }> }).items[0]?.source).toBe("live");
 
-    expect(await exited).toBe(0);
-    expect(output).toContain("shutting down");
-    expect(output).toContain("stopped");
+    expect(await pricebook.exited).toBe(0);
+    expect(pricebook.output()).toContain("shutting down");
+    expect(pricebook.output()).toContain("stopped");
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
 });

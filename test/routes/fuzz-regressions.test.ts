@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createServices } from "../../src/services.ts";
-import { realTables, silentLogger } from "../helpers/app.ts";
+import { mockServices, realTables, silentLogger } from "../helpers/app.ts";
 
 /** What the route fuzzer found (test/fuzz), pinned as plain tests. */
-const app = createApp(
-  createServices({
-    config: loadConfig({ PRICEBOOK_MODE: "mock" }),
-    logger: silentLogger,
-    mode: { mode: "mock", reason: "test" },
-    tables: realTables(),
-    version: "test",
-    now: () => new Date("2026-11-22T10:00:00Z"),
-  }),
-);
+const app = createApp(mockServices(realTables(), {}, silentLogger, () => new Date("2026-11-22T10:00:00Z")));
 const post = (body: unknown) =>
   app.request("/v1/budgets/aws", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const errorsOf = async (res: Response) => ((await res.json()) as { errors: Array<{ parameter: string; message: string }> }).errors;

@@ -1,22 +1,11 @@
 import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createServices } from "../../src/services.ts";
-import { realTables, silentLogger } from "../helpers/app.ts";
+import { mockServices, realTables, silentLogger } from "../helpers/app.ts";
 
 /** Mock mode, through the routes: a dashboard's whole day, from the synthetic account alone. */
 const TODAY = "2026-11-22";
-const app = createApp(
-  createServices({
-    config: loadConfig({ PRICEBOOK_MODE: "mock" }),
-    logger: silentLogger,
-    mode: { mode: "mock", reason: "test" },
-    tables: realTables(),
-    version: "test",
-    now: () => new Date(`${TODAY}T09:00:00Z`),
-  }),
-);
+const app = createApp(mockServices(realTables(), {}, silentLogger, () => new Date(`${TODAY}T09:00:00Z`)));
 
 const get = async <T>(path: string) => {
   const res = await app.request(path);
