@@ -17,7 +17,7 @@ import {
   DuplicateBudgetError,
 } from "../domain/budgets.ts";
 import type { CostFilters, Money } from "../domain/costs.ts";
-import { type Guard, UpstreamError } from "../resilience/guard.ts";
+import { type CallOptions, type Guard, UpstreamError } from "../resilience/guard.ts";
 
 /** AWS Budgets is a global service whose endpoint is in us-east-1: the guard's breaker key. */
 export const BUDGETS_REGION = "us-east-1";
@@ -99,8 +99,8 @@ export class AwsBudgets implements BudgetSource {
     this.#d = deps;
   }
 
-  #call<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.#d.guard.call(BUDGETS_REGION, fn, signal);
+  #call<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, options?: CallOptions): Promise<T> {
+    return this.#d.guard.call(BUDGETS_REGION, fn, signal, options);
   }
 
   async list(signal?: AbortSignal): Promise<Budget[]> {
@@ -215,6 +215,8 @@ export class AwsBudgets implements BudgetSource {
             { abortSignal },
           ),
         signal,
+        // CreateBudget has no idempotency token: a timed-out create is read back, never sent twice.
+        { retryTransient: false },
       );
     } catch (error) {
       if (error instanceof UpstreamError && error.code === "DuplicateRecordException") throw new DuplicateBudgetError(error.message);

@@ -54,6 +54,14 @@ export interface GuardOptions {
 
 type Action = (signal: AbortSignal) => Promise<unknown>;
 
+export interface CallOptions {
+  /**
+   * Whether transient failures (timeouts, 5xx) are retried. False for writes that are not idempotent
+   * (CreateBudget): the first attempt may have succeeded, so the caller reads back instead.
+   */
+  retryTransient?: boolean;
+}
+
 /**
  * The one layer where calls to an upstream API are retried, paced and broken. Each attempt goes
  * limiter → breaker → SDK `send` with its own deadline; p-retry wraps attempts with full-jitter
@@ -106,35 +114,48 @@ export class Guard {
     return out;
   }
 
-  /** One attempt: paced by the limiter, bounded by its own deadline, classified on failure. */
-  async #attempt<T>(
-    region: string,
-    fn: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-    caller?: AbortSignal,
-  ) {
-    const { limiter, metrics, attemptTimeoutMs, api } = this.#options;
-    return limiter.schedule(async () => {
-      const timeout = new AbortController();
-      const timer = setTimeout(
-        () => timeout.abort(new AttemptTimeoutError(`no answer within ${attemptTimeoutMs} ms`)),
-        attemptTimeoutMs,
-      );
-      const started = performance.now();
-      try {
-        const value = await fn(AbortSignal.any([signal, timeout.signal]));
-        metrics.upstreamCalls.inc({ api, region, outcome: "ok" });
-        return value;
-      } catch (error) {
-        const cause = timeout.signal.aborted && !signal.aborted ? timeout.signal.reason : error;
-        const kind = classifyAwsError(cause, caller);
-        metrics.upstreamCalls.inc({ api, region, outcome: kind });
-        throw new UpstreamError(api, region, kind, cause);
-      } finally {
-        clearTimeout(timer);
-        metrics.upstreamLatency.observe({ api }, (performance.now() - started) / 1000);
-      }
-    }, signal);
+  /** One attempt's SDK call, bounded by its own deadline and classified on failure (inside the breaker). */
+  async #send<T>(region: string, fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, caller?: AbortSignal): Promise<T> {
+    const { metrics, attemptTimeoutMs, api } = this.#options;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new AttemptTimeoutError(`no answer within ${attemptTimeoutMs} ms`)), attemptTimeoutMs);
+    const started = performance.now();
+    try {
+      const value = await fn(AbortSignal.any([signal, timeout.signal]));
+      metrics.upstreamCalls.inc({ api, region, outcome: "ok" });
+      return value;
+    } catch (error) {
+      const cause = timeout.signal.aborted && !signal.aborted ? timeout.signal.reason : error;
+      const kind = classifyAwsError(cause, caller);
+      metrics.upstreamCalls.inc({ api, region, outcome: kind });
+      throw new UpstreamError(api, region, kind, cause);
+    } finally {
+      clearTimeout(timer);
+      metrics.upstreamLatency.observe({ api }, (performance.now() - started) / 1000);
+    }
+  }
+
+  /**
+   * Waits for the quota, then fires through the breaker. The limiter is outside the breaker: a call
+   * that never got a slot before its deadline was never sent, so it is neither a success nor a failure
+   * of the upstream.
+   */
+  async #paced<T>(breaker: CircuitBreaker<[Action, AbortSignal], unknown>, action: Action, region: string, signal: AbortSignal, caller: AbortSignal | undefined, deadlineAt: number): Promise<T> {
+    const { limiter, api } = this.#options;
+    let fired = false;
+    try {
+      return (await limiter.schedule(
+        () => {
+          fired = true;
+          return breaker.fire(action, signal);
+        },
+        signal,
+        deadlineAt,
+      )) as T;
+    } catch (error) {
+      if (fired || error instanceof UpstreamError) throw error;
+      throw new UpstreamError(api, region, caller?.aborted ? "aborted" : "deadline", error, `${api} (${region}): not sent before the deadline`);
+    }
   }
 
   /**
@@ -142,8 +163,15 @@ export class Guard {
    * own (client) error at once, `circuit-open` without waiting when the breaker is open, and
    * `deadline` when the call's deadline passes.
    */
-  async call<T>(region: string, fn: (signal: AbortSignal) => Promise<T>, caller?: AbortSignal): Promise<T> {
-    const { api, retries, deadlineMs, metrics } = this.#options;
+  async call<T>(
+    region: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    caller?: AbortSignal,
+    options: CallOptions = {},
+  ): Promise<T> {
+    const { api, deadlineMs, metrics } = this.#options;
+    const retries = this.#options.retries;
+    const retryTransient = options.retryTransient ?? true;
     const breaker = this.#breaker(region);
     // Timers, not AbortSignal.timeout: the same clock as backoff and breakers (and fakeable in tests).
     const deadlineController = new AbortController();
@@ -153,7 +181,8 @@ export class Guard {
     );
     const deadline = deadlineController.signal;
     const signal = caller ? AbortSignal.any([caller, deadline]) : deadline;
-    const action: Action = (s) => this.#attempt(region, fn, s, caller);
+    const deadlineAt = Date.now() + deadlineMs;
+    const action: Action = (s) => this.#send(region, fn, s, caller);
 
     try {
       return (await pRetry(
@@ -165,10 +194,12 @@ export class Guard {
             );
           }
           try {
-            return await breaker.fire(action, signal);
+            return await this.#paced<T>(breaker, action, region, signal, caller, deadlineAt);
           } catch (error) {
             if (error instanceof UpstreamError) {
               if (!isRetryable(error.kind as FailureKind)) throw new AbortError(error);
+              // A write that may have happened is not sent again; throttled ones were refused, so they may be.
+              if (error.kind === "transient" && !retryTransient) throw new AbortError(error);
               throw error;
             }
             // opossum's own refusals: open, or half-open with its one trial already in flight.

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Metrics } from "../../src/observability/metrics.ts";
 import { LruStore, RedisStore, TieredCache } from "../../src/resilience/cache.ts";
+import { UpstreamLimiter } from "../../src/resilience/limiter.ts";
 import { createRedis } from "../../src/resilience/redis.ts";
 import { pricingMsw } from "../helpers/aws-msw.ts";
 import { fakeWithCatalogue, type LiveHarness, liveApp, liveConfig } from "../helpers/live.ts";
@@ -71,6 +72,55 @@ describe.skipIf(!url)("Redis tier (real Redis)", () => {
     expect(hit?.tier).toBe("redis");
     expect(await readerLru.get("k1")).toEqual(entry);
     expect((await reader.get("k1"))?.tier).toBe("lru");
+    redis.disconnect();
+  });
+
+  it("fleet pacing: two limiters sharing Redis stay within one bucket together", async () => {
+    const metrics = new Metrics();
+    const redis = createRedis(url as string, logger, "test-pacing");
+    await eventually(() => redis.status === "ready");
+    const make = () => new UpstreamLimiter({ api: "pace-test", ratePerSecond: 20, burst: 5, localShare: 0.5, maxConcurrent: 10, redis, metrics, logger });
+    const [a, b] = [make(), make()];
+    const started = Date.now();
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).schedule(async () => void times.push(Date.now() - started))));
+    times.sort((x, y) => x - y);
+    // A burst of 5, then one every 50 ms, whichever instance asks: 30 calls need at least 25 × 50 ms.
+    expect(times.filter((t) => t < 40).length).toBeLessThanOrEqual(5);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(1200);
+    // Any 1-second window holds at most the burst plus a second's refill (5 + 20).
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(25);
+    await a.close();
+    await b.close();
+    redis.disconnect();
+  });
+
+  it("a call whose next slot is past its deadline is refused without taking the slot", async () => {
+    const metrics = new Metrics();
+    const redis = createRedis(url as string, logger, "test-pacing-deadline");
+    await eventually(() => redis.status === "ready");
+    const limiter = new UpstreamLimiter({ api: "pace-deadline", ratePerSecond: 1, burst: 1, localShare: 1, maxConcurrent: 1, redis, metrics, logger });
+    expect(await limiter.schedule(async () => "first", undefined, 100)).toBe("first");
+    await expect(limiter.schedule(async () => "second", undefined, 100)).rejects.toThrow(/no slot before the deadline/);
+    await limiter.close();
+    redis.disconnect();
+  });
+
+  it("the shared limiter survives a Redis that lost its data", async () => {
+    const metrics = new Metrics();
+    const redis = createRedis(url as string, logger, "test-limiter");
+    await eventually(() => redis.status === "ready");
+    const limiter = new UpstreamLimiter({ api: "flush-test", ratePerSecond: 50, burst: 50, localShare: 1, maxConcurrent: 4, redis, metrics, logger });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await limiter.schedule(async () => "first")).toBe("first");
+    await redis.flushdb();
+    // The next job is refused by the shared limiter, paced locally, and the shared one is rebuilt.
+    expect(await limiter.schedule(async () => "second")).toBe("second");
+    await new Promise((r) => setTimeout(r, 300));
+    const before = (await metrics.limiterFallbacks.get()).values[0]?.value ?? 0;
+    for (let i = 0; i < 5; i++) expect(await limiter.schedule(async () => i)).toBe(i);
+    expect((await metrics.limiterFallbacks.get()).values[0]?.value ?? 0).toBe(before);
+    await limiter.close();
     redis.disconnect();
   });
 
