@@ -43,6 +43,9 @@ redis.call('SET', KEYS[1], nextTat, 'PX', nextTat - now + tolerance + 1000)
 return wait
 `;
 
+/** The share of the account's quota the fleet plans to use, leaving room for timing jitter. */
+const HEADROOM = 0.8;
+
 /** The quota's next slot is further away than the call's deadline: the call is not sent. */
 export class QuotaWaitError extends Error {
   override name = "QuotaWaitError";
@@ -100,10 +103,10 @@ export class UpstreamLimiter {
           options.redis?.once("end", done);
         })
       : Promise.resolve();
-    this.#intervalMs = 1000 / options.ratePerSecond;
-    // One token of the burst is kept back: calls reach AWS a few milliseconds off their reserved slots,
-    // and AWS counts arrivals, not reservations.
-    this.#toleranceMs = Math.max(0, options.burst - 2) * this.#intervalMs;
+    // The fleet paces at 80% of the account's quota: calls reach AWS some milliseconds off their
+    // reserved slots (an event-loop pause bunches them up), and AWS counts arrivals, not reservations.
+    this.#intervalMs = 1000 / (options.ratePerSecond * HEADROOM);
+    this.#toleranceMs = Math.max(0, Math.floor(options.burst * HEADROOM) - 1) * this.#intervalMs;
     this.#key = `pricebook:pace:${options.api}`;
   }
 
