@@ -31,10 +31,11 @@ import { Metrics } from "./observability/metrics.ts";
 import { FallbackPriceProvider } from "./pricing/fallback-provider.ts";
 import { LruStore, RedisStore, TieredCache } from "./resilience/cache.ts";
 import { CachedLoader } from "./resilience/cached-loader.ts";
-import { Guard } from "./resilience/guard.ts";
-import { UpstreamLimiter } from "./resilience/limiter.ts";
+import type { Guard } from "./resilience/guard.ts";
+import type { UpstreamLimiter } from "./resilience/limiter.ts";
 import { FetchLock } from "./resilience/lock.ts";
 import { createRedis } from "./resilience/redis.ts";
+import { createUpstreamGuard } from "./resilience/upstream-guard.ts";
 
 export interface ServiceDeps {
   config: Config;
@@ -142,30 +143,8 @@ export function createServices(deps: ServiceDeps): Services {
     const limiters: UpstreamLimiter[] = [];
     /** One guard per upstream API: its limiter (shared through Redis), retries, deadlines, breakers. */
     const guardFor = (api: string, ratePerSecond: number, burst: number) => {
-      const limiter = new UpstreamLimiter({
-        api,
-        ratePerSecond,
-        burst,
-        localShare: config.pricing.localShare,
-        maxConcurrent: config.pricing.maxConcurrent,
-        redis: limiterRedis,
-        metrics,
-        logger,
-      });
+      const { guard, limiter } = createUpstreamGuard(config, api, { ratePerSecond, burst }, { redis: limiterRedis, metrics, logger });
       limiters.push(limiter);
-      const guard = new Guard({
-        api,
-        limiter,
-        retries: config.upstream.retries,
-        baseDelayMs: 100,
-        throttleBaseDelayMs: 500,
-        maxDelayMs: 2_000,
-        attemptTimeoutMs: config.upstream.attemptTimeoutMs,
-        deadlineMs: config.upstream.deadlineMs,
-        breaker: config.breaker,
-        metrics,
-        logger,
-      });
       guards.push(guard);
       return guard;
     };

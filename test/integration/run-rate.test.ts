@@ -11,10 +11,9 @@ import { loadFallbackTables } from "../../src/fallback/tables.ts";
 import { problemJson } from "../../src/http/problem.ts";
 import { createRouter } from "../../src/http/router.ts";
 import { MOCK_RESOURCES_AS_OF, MockResources, mockEksClusters, mockSageMakerInventory } from "../../src/mock/resources.ts";
+import { createUpstreamGuard } from "../../src/resilience/upstream-guard.ts";
 import { Metrics } from "../../src/observability/metrics.ts";
 import { FallbackPriceProvider } from "../../src/pricing/fallback-provider.ts";
-import { Guard } from "../../src/resilience/guard.ts";
-import { UpstreamLimiter } from "../../src/resilience/limiter.ts";
 import { resourceRoutes } from "../../src/routes/resources.ts";
 import {
   eksCluster,
@@ -61,30 +60,7 @@ afterEach(async () => {
 /** A guard as services.ts builds the Price List one, from the same configuration. */
 function guardFor(api: string, metrics: Metrics, env: Record<string, string>) {
   const config = liveConfig(env);
-  const limiter = new UpstreamLimiter({
-    api,
-    ratePerSecond: config.pricing.ratePerSecond,
-    burst: config.pricing.burst,
-    localShare: config.pricing.localShare,
-    maxConcurrent: config.pricing.maxConcurrent,
-    redis: undefined,
-    metrics,
-    logger,
-  });
-  const guard = new Guard({
-    api,
-    limiter,
-    retries: config.upstream.retries,
-    baseDelayMs: 100,
-    throttleBaseDelayMs: 500,
-    maxDelayMs: 2_000,
-    attemptTimeoutMs: config.upstream.attemptTimeoutMs,
-    deadlineMs: config.upstream.deadlineMs,
-    breaker: config.breaker,
-    metrics,
-    logger,
-  });
-  return { guard, limiter };
+  return createUpstreamGuard(config, api, config.pricing, { redis: undefined, metrics, logger });
 }
 
 function live(env: Record<string, string> = {}): Harness {
