@@ -108,16 +108,20 @@ export function createApp(services: AppServices) {
     );
   }
   app.use("/v1/*", authenticate({ keyRing: services.keyRing, rateLimits: services.rateLimits }));
-  app.use("/v1/*", requireJson());
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: services.http.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError("payload_too_large", `request bodies are limited to ${services.http.bodyLimitBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: services.http.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `request bodies are limited to ${services.http.bodyLimitBytes} bytes`);
+    },
+  });
+  const json = requireJson();
+  // Only requests with bodies pay for these (bodyLimit touches the WHATWG Request on every request).
+  app.use("/v1/*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    await json(c, async () => {
+      await limitBody(c, next);
+    });
+  });
 
   const routes = app
     .route("/", operationsRoutes({

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler, Next } from "hono";
 import type { Logger } from "pino";
@@ -11,9 +11,34 @@ import type { InboundRateLimits } from "./rate-limit.ts";
 
 type Handler = MiddlewareHandler<AppEnv>;
 
+/**
+ * A request header, read from Node's own parsed headers when the request came through
+ * @hono/node-server: `c.req.header()` would build a WHATWG Headers object per request, which shows up
+ * in profiles of the warm path.
+ */
+export function requestHeader(c: Context<AppEnv>, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming) {
+    const value = incoming.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+  return c.req.header(name);
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 const ID_PREFIX = randomBytes(4).toString("hex");
 let sequence = 0;
+
+/**
+ * Sets a response header. Through @hono/node-server it goes straight onto Node's ServerResponse
+ * (merged into writeHead, where the handler's own headers win); elsewhere (app.request in tests) onto
+ * the context. Either way no WHATWG Headers object is built for it on the warm path.
+ */
+export function setResponseHeader(c: Context<AppEnv>, name: string, value: string): void {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing && !outgoing.headersSent) outgoing.setHeader(name, value);
+  else c.header(name, value);
+}
 
 /**
  * Fixed security headers, set once per response from a precomputed list. JSON needs no scripts,
@@ -48,13 +73,13 @@ export function observe(deps: ObserveDeps): Handler {
   const requestLog = deps.requestLogger ?? deps.logger;
   return async (c, next) => {
     const started = performance.now();
-    const given = c.req.header("x-request-id");
+    const given = requestHeader(c, "x-request-id");
     const requestId = given && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++sequence).toString(36)}`;
     c.set("requestId", requestId);
     // Headers set before the handler ride on the response as it is built: touching c.res.headers
     // afterwards would force @hono/node-server off its fast path.
-    c.header("x-request-id", requestId);
-    for (const [name, value] of SECURITY_HEADERS) c.header(name, value);
+    setResponseHeader(c, "x-request-id", requestId);
+    for (const [name, value] of SECURITY_HEADERS) setResponseHeader(c, name, value);
 
     // One controller per request: aborted by the request's deadline or by the client going away.
     const controller = new AbortController();
@@ -82,7 +107,7 @@ export function observe(deps: ObserveDeps): Handler {
     } finally {
       clearTimeout(timer);
     }
-    if (!c.res.headers.has("x-request-id")) {
+    if (!outgoing && !c.res.headers.has("x-request-id")) {
       // A response built outside the context (a problem): give it the same headers.
       c.res.headers.set("x-request-id", requestId);
       for (const [name, value] of SECURITY_HEADERS) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
@@ -142,7 +167,7 @@ export function authenticate(deps: AuthDeps): Handler {
 
     let who: string;
     if (deps.keyRing) {
-      const header = c.req.header("authorization") ?? "";
+      const header = requestHeader(c, "authorization") ?? "";
       const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
       if (!match) {
         throw new ApiError("unauthorized", "send an API key as Authorization: Bearer <key>", {
@@ -175,7 +200,7 @@ export function authenticate(deps: AuthDeps): Handler {
         headers: { ...rateHeaders, "retry-after": String(decision.resetSeconds) },
       });
     }
-    for (const [name, value] of Object.entries(rateHeaders)) c.header(name, value);
+    for (const [name, value] of Object.entries(rateHeaders)) setResponseHeader(c, name, value);
     await next();
   };
 }
@@ -184,7 +209,7 @@ export function authenticate(deps: AuthDeps): Handler {
 export function requireJson(): Handler {
   return async (c, next) => {
     if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
-      const type = c.req.header("content-type") ?? "";
+      const type = requestHeader(c, "content-type") ?? "";
       if (!/^application\/json\s*(;|$)/i.test(type)) {
         throw new ApiError("unsupported_media_type", `request bodies must be application/json, not ${type.slice(0, 60) || "missing"}`, {
           errors: [{ parameter: "content-type", message: "must be application/json" }],
