@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { pino } from "pino";
 import { createApp } from "../../src/app.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
@@ -5,6 +6,7 @@ import { createServices, type Services } from "../../src/services.ts";
 import { allItems } from "../fakes/pricelist-items.ts";
 import { FakePricingApi } from "../fakes/pricing-fake.ts";
 import { realTables } from "./app.ts";
+import { pricingMsw } from "./aws-msw.ts";
 
 export const FAKE_CREDENTIALS = {
   accessKeyId: "AKIAIOSFODNN7EXAMPLE",
@@ -52,4 +54,26 @@ export function liveApp(config: Config = liveConfig(), logger = pino({ level: "s
     ...(now ? { now } : {}),
   });
   return { app: createApp(services), services, close: () => services.close() };
+}
+
+/**
+ * The Price List fake behind msw for one test file: listens before the tests, closes after them, and
+ * after each test closes the apps it built and resets the fake.
+ */
+export function withLivePricing(regions: string[] = LIVE_REGIONS) {
+  const fake = fakeWithCatalogue(regions);
+  const msw = pricingMsw(fake);
+  const open: LiveHarness[] = [];
+  beforeAll(() => msw.listen({ onUnhandledFrame: "error" }));
+  afterAll(() => msw.close());
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.close();
+    fake.reset();
+  });
+  const live = (config: Config = liveConfig(), logger = pino({ level: "silent" }), now?: () => Date): LiveHarness => {
+    const h = liveApp(config, logger, now);
+    open.push(h);
+    return h;
+  };
+  return { fake, live };
 }

@@ -1,22 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pricingMsw } from "../helpers/aws-msw.ts";
-import { fakeWithCatalogue, type LiveHarness, liveApp, liveConfig } from "../helpers/live.ts";
+import { describe, expect, it } from "vitest";
+import { liveConfig, type LiveHarness, withLivePricing } from "../helpers/live.ts";
 
 /**
  * The live pipeline under upstream faults, end to end through the routes: real SDK client, msw
  * speaking the Price List protocol, short deadlines so the suite stays quick.
  */
-const fake = fakeWithCatalogue();
-const msw = pricingMsw(fake);
+const { fake, live } = withLivePricing();
 let h: LiveHarness | undefined;
-
-beforeAll(() => msw.listen({ onUnhandledFrame: "error" }));
-afterAll(() => msw.close());
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-  fake.reset();
-});
 
 type Body = {
   items: Array<{ id: string; price: string; source: string }>;
@@ -33,7 +23,7 @@ async function get(path: string) {
 
 describe("upstream faults", () => {
   it("throttling storm: retries are bounded, calls stay within the limiter's quota, answers come from the fallback tables", async () => {
-    h = liveApp(
+    h = live(
       liveConfig({
         PRICING_RATE_PER_SECOND: "5",
         PRICING_BURST: "10",
@@ -63,7 +53,7 @@ describe("upstream faults", () => {
   });
 
   it("5xx until the breaker opens: then fallback without upstream calls, then half-open recovery", async () => {
-    h = liveApp(
+    h = live(
       liveConfig({ UPSTREAM_RETRIES: "0", BREAKER_VOLUME_THRESHOLD: "3", BREAKER_RESET_MS: "400" }),
     );
     fake.mode = "error500";
@@ -91,7 +81,7 @@ describe("upstream faults", () => {
   });
 
   it("hung upstream: the request ends at the configured deadline and falls back", async () => {
-    h = liveApp(
+    h = live(
       liveConfig({ UPSTREAM_ATTEMPT_TIMEOUT_MS: "300", UPSTREAM_DEADLINE_MS: "700", UPSTREAM_RETRIES: "5" }),
     );
     fake.mode = "hang";
@@ -103,7 +93,7 @@ describe("upstream faults", () => {
   });
 
   it("a malformed response body falls back; nothing crashes", async () => {
-    h = liveApp(liveConfig({ UPSTREAM_RETRIES: "1" }));
+    h = live(liveConfig({ UPSTREAM_RETRIES: "1" }));
     fake.mode = "malformed";
     const { res, body } = await get("/v1/prices/aws/lambda?region=us-east-1");
     expect(res.status).toBe(200);
@@ -111,7 +101,7 @@ describe("upstream faults", () => {
   });
 
   it("a malformed PriceList item is skipped and counted; the rest is served live", async () => {
-    h = liveApp();
+    h = live();
     fake.mode = "malformed-item";
     const { res, body } = await get(
       "/v1/prices/aws/ec2?region=us-east-1&instanceType=m5.large,c5.xlarge,t3.micro",
@@ -123,7 +113,7 @@ describe("upstream faults", () => {
   });
 
   it("an expired NextToken restarts the query and still returns every page", async () => {
-    h = liveApp();
+    h = live();
     fake.pageSize = 2;
     fake.expireNextTokens = 1;
     const { res, body } = await get("/v1/prices/aws/eks?region=eu-west-1");
@@ -134,7 +124,7 @@ describe("upstream faults", () => {
   });
 
   it("serves stale while AWS fails, and says so", async () => {
-    h = liveApp(liveConfig({ PRICE_CACHE_TTL_MS: "100", UPSTREAM_RETRIES: "0" }));
+    h = live(liveConfig({ PRICE_CACHE_TTL_MS: "100", UPSTREAM_RETRIES: "0" }));
     const first = await get("/v1/prices/aws/eks?region=us-east-1");
     expect(first.body.items[0]?.source).toBe("live");
     await new Promise((r) => setTimeout(r, 150));
@@ -144,7 +134,7 @@ describe("upstream faults", () => {
   });
 
   it("503 with Retry-After naming the upstream when nothing cached or fallback can answer", async () => {
-    h = liveApp(liveConfig({ UPSTREAM_RETRIES: "0" }));
+    h = live(liveConfig({ UPSTREAM_RETRIES: "0" }));
     fake.mode = "error500";
     const res = await h.app.request("/v1/prices/aws/eks?region=eu-west-3");
     expect(res.status).toBe(503);
@@ -155,7 +145,7 @@ describe("upstream faults", () => {
   });
 
   it("single-flight: 200 concurrent identical cold requests make one upstream query sequence", async () => {
-    h = liveApp();
+    h = live();
     fake.latencyMs = 100;
     const answers = await Promise.all(
       Array.from({ length: 200 }, () => get("/v1/prices/aws/eks?region=us-east-2")),
@@ -166,7 +156,7 @@ describe("upstream faults", () => {
   });
 
   it("a client that disconnects does not cancel the fetch others are waiting for", async () => {
-    h = liveApp();
+    h = live();
     fake.latencyMs = 150;
     const gone = new AbortController();
     const app = h.app;

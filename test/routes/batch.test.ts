@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EC2_TYPES } from "../fakes/pricelist-items.ts";
 import { mockApp } from "../helpers/app.ts";
-import { pricingMsw } from "../helpers/aws-msw.ts";
-import { fakeWithCatalogue, LIVE_REGIONS, type LiveHarness, liveApp } from "../helpers/live.ts";
+import { LIVE_REGIONS, type LiveHarness, withLivePricing } from "../helpers/live.ts";
 
 type Result = {
   status: number;
@@ -91,18 +90,11 @@ describe("POST /v1/prices/batch (mock mode)", () => {
 });
 
 describe("POST /v1/prices/batch (live mode)", () => {
-  const fake = fakeWithCatalogue();
-  const msw = pricingMsw(fake);
+  const { fake, live } = withLivePricing();
   let h: LiveHarness;
-  beforeAll(() => msw.listen({ onUnhandledFrame: "error" }));
-  afterAll(() => msw.close());
-  afterEach(async () => {
-    await h.close();
-    fake.reset();
-  });
 
   it("500 EC2 queries across regions, cold: one upstream query sequence per region", async () => {
-    h = liveApp();
+    h = live();
     const types = [...EC2_TYPES.map((t) => t.type), "zz9.mega"];
     const queries = Array.from({ length: 500 }, (_, i) => ({
       service: "ec2",
@@ -121,7 +113,7 @@ describe("POST /v1/prices/batch (live mode)", () => {
   });
 
   it("asks identical questions once", async () => {
-    h = liveApp();
+    h = live();
     const { json } = await batch(h.app, {
       queries: Array.from({ length: 50 }, () => ({ service: "eks", region: "eu-west-1" })),
     });

@@ -1,19 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EKS_ITEMS, LAMBDA_ITEMS } from "../../src/pricing/catalog.ts";
 import { EC2_TYPES, PUBLICATION, SAGEMAKER_TYPES } from "../fakes/pricelist-items.ts";
-import { pricingMsw } from "../helpers/aws-msw.ts";
-import { fakeWithCatalogue, type LiveHarness, liveApp } from "../helpers/live.ts";
+import { type LiveHarness, withLivePricing } from "../helpers/live.ts";
 
-const fake = fakeWithCatalogue();
-const msw = pricingMsw(fake);
+const { fake, live } = withLivePricing();
 let h: LiveHarness;
-
-beforeAll(() => msw.listen({ onUnhandledFrame: "error" }));
-afterAll(() => msw.close());
-afterEach(async () => {
-  await h?.close();
-  fake.reset();
-});
 
 async function get(path: string) {
   const res = await h.app.request(path);
@@ -29,7 +20,7 @@ async function get(path: string) {
 
 describe.each(["us-east-1", "eu-west-1", "us-east-2"])("live prices in %s", (region) => {
   it("EKS: every item, extended = standard + surcharge, Outposts look-alike ignored", async () => {
-    h = liveApp();
+    h = live();
     const { res, body } = await get(`/v1/prices/aws/eks?region=${region}`);
     expect(res.status).toBe(200);
     expect(body.items.map((i) => i.id)).toEqual(Object.keys(EKS_ITEMS));
@@ -49,7 +40,7 @@ describe.each(["us-east-1", "eu-west-1", "us-east-2"])("live prices in %s", (reg
   });
 
   it("EC2: Linux on-demand only, never the $0 Capacity Block twin, vcpu and memory parsed", async () => {
-    h = liveApp();
+    h = live();
     const types = EC2_TYPES.map((t) => t.type);
     const { res, body } = await get(`/v1/prices/aws/ec2?region=${region}&instanceType=${types.join(",")}`);
     expect(res.status).toBe(200);
@@ -66,7 +57,7 @@ describe.each(["us-east-1", "eu-west-1", "us-east-2"])("live prices in %s", (reg
   });
 
   it("Lambda: tiers sorted, ARM, provisioned, storage, edge from CloudFront, free tier; free-tier $0 items ignored", async () => {
-    h = liveApp();
+    h = live();
     const { res, body } = await get(`/v1/prices/aws/lambda?region=${region}`);
     expect(res.status).toBe(200);
     expect(body.items.map((i) => i.id)).toEqual(Object.keys(LAMBDA_ITEMS));
@@ -94,7 +85,7 @@ describe.each(["us-east-1", "eu-west-1", "us-east-2"])("live prices in %s", (reg
   });
 
   it("SageMaker: every component and serverless size; filters narrow the query", async () => {
-    h = liveApp();
+    h = live();
     const all = await get(`/v1/prices/aws/sagemaker?region=${region}`);
     expect(all.res.status).toBe(200);
     const ids = all.body.items.map((i) => String(i.id));
@@ -133,7 +124,7 @@ describe.each(["us-east-1", "eu-west-1", "us-east-2"])("live prices in %s", (reg
 
 describe("caching", () => {
   it("answers live, then from cache without another upstream call", async () => {
-    h = liveApp();
+    h = live();
     const first = await get("/v1/prices/aws/eks?region=us-east-1");
     expect(first.body.items[0]?.source).toBe("live");
     const calls = fake.calls.length;
@@ -144,7 +135,7 @@ describe("caching", () => {
   });
 
   it("shares EC2 instance-type entries between lookups: only the missing type is asked for", async () => {
-    h = liveApp();
+    h = live();
     await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=m5.large");
     fake.calls.length = 0;
     const { body } = await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=m5.large,c5.xlarge");
@@ -161,7 +152,7 @@ describe("caching", () => {
   });
 
   it("caches a not-found answer briefly: a type AWS does not price is asked once", async () => {
-    h = liveApp();
+    h = live();
     const a = await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=zz9.mega");
     expect(a.res.status).toBe(404);
     const b = await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=zz9.mega");
