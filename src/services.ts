@@ -138,12 +138,10 @@ export function createServices(deps: ServiceDeps): Services {
         throwOnRequestTimeout: true,
       },
     });
-    // bottleneck's cluster mode subscribes on its connection: the limiters get one of their own.
-    const limiterRedis = config.redisUrl ? createRedis(config.redisUrl, logger, "limiter") : undefined;
     const limiters: UpstreamLimiter[] = [];
     /** One guard per upstream API: its limiter (shared through Redis), retries, deadlines, breakers. */
     const guardFor = (api: string, ratePerSecond: number, burst: number) => {
-      const { guard, limiter } = createUpstreamGuard(config, api, { ratePerSecond, burst }, { redis: limiterRedis, metrics, logger });
+      const { guard, limiter } = createUpstreamGuard(config, api, { ratePerSecond, burst }, { redis, metrics, logger });
       limiters.push(limiter);
       guards.push(guard);
       return guard;
@@ -244,7 +242,6 @@ export function createServices(deps: ServiceDeps): Services {
       for (const guard of guards) guard.shutdown();
       for (const limiter of limiters) await limiter.close();
       for (const client of [pricingClient, ceClient, budgetsClient, sts, ...eksClients.values(), ...sagemakerClients.values()]) client.destroy();
-      if (limiterRedis?.status === "ready") await limiterRedis.quit().catch((e: Error) => logger.warn({ err: e.message }, "closing limiter redis"));
     });
   } else {
     // Mock mode: a believable synthetic account; budgets created here are kept (in Redis when present).

@@ -51,9 +51,6 @@ const SAGEMAKER_INSTANCE_ID = new RegExp(
 );
 const SAGEMAKER_SERVERLESS_ID = /^serverless-inference\.([1-9]\d*)$/;
 
-/** Serverless inference memory sizes AWS offers, in MB. */
-export const SAGEMAKER_SERVERLESS_MEMORY_MB = [1024, 2048, 3072, 4096, 5120, 6144] as const;
-
 export function sagemakerInstanceId(component: SageMakerComponent, instanceType: string): string {
   return `${component}.${instanceType}`;
 }

@@ -1,6 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { costSummary } from "../costs/summary.ts";
-import { COST_METRICS, type CostFilters, type CostQuery, type CostSource, DIMENSION_KEYS, type GroupBy } from "../domain/costs.ts";
+import {
+  COST_METRICS,
+  type CostFilters,
+  type CostQuery,
+  type CostSource,
+  DIMENSION_KEYS,
+  GRANULARITIES,
+  type GroupBy,
+} from "../domain/costs.ts";
 import { addDays, addMonths, isIsoDate } from "../domain/dates.ts";
 import { isAwsRegion } from "../domain/regions.ts";
 import { ApiError, type FieldError } from "../errors.ts";
@@ -132,7 +140,7 @@ const costsRoute = createRoute({
     query: querySchema({
       start: dateParam("start", "First day (inclusive)", "2026-10-01"),
       end: dateParam("end", "Last day (exclusive)", "2026-11-01"),
-      granularity: z.enum(["DAILY", "MONTHLY", "HOURLY"]).default("DAILY").openapi({ param: { name: "granularity", in: "query" } }),
+      granularity: z.enum(GRANULARITIES).default("DAILY").openapi({ param: { name: "granularity", in: "query" } }),
       metric: z.enum(COST_METRICS).default("UnblendedCost").openapi({ param: { name: "metric", in: "query" } }),
       groupBy: list("Up to two of SERVICE, REGION, LINKED_ACCOUNT, USAGE_TYPE, TAG:<key>", "SERVICE,TAG:Environment"),
       service: list("Only these Cost Explorer SERVICE values", "Amazon Elastic Compute Cloud - Compute"),
