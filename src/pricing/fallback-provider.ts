@@ -40,6 +40,20 @@ function listHint(values: readonly string[], max = 12): string {
 export class FallbackPriceProvider implements PriceProvider {
   readonly #tables: FallbackTables;
   readonly #source: Source;
+  /** The tables never change: each row becomes its (frozen) item once, not on every request. */
+  readonly #items = new WeakMap<FallbackRow, PriceItem>();
+
+  #item(row: FallbackRow): PriceItem {
+    let item = this.#items.get(row);
+    if (!item) {
+      item = rowToItem(row, this.#source);
+      for (const tier of item.tiers ?? []) Object.freeze(tier);
+      Object.freeze(item.tiers);
+      Object.freeze(item);
+      this.#items.set(row, item);
+    }
+    return item;
+  }
 
   constructor(tables: FallbackTables, source: Source = "fallback") {
     this.#tables = tables;
@@ -64,7 +78,7 @@ export class FallbackPriceProvider implements PriceProvider {
     const unavailable: Unavailable[] = [];
     for (const id of ids) {
       const row = this.#tables.get(service, region, id);
-      if (row) items.push(rowToItem(row, this.#source));
+      if (row) items.push(this.#item(row));
       else unavailable.push({ id, reason: NOT_IN_TABLES });
     }
     return { items, unavailable };
@@ -87,12 +101,12 @@ export class FallbackPriceProvider implements PriceProvider {
 
   async ec2(region: string, instanceTypes: readonly string[] | undefined): Promise<PriceSet> {
     const rows = this.#regionRows("ec2", region);
-    if (!instanceTypes) return { items: rows.map((r) => rowToItem(r, this.#source)), unavailable: [] };
+    if (!instanceTypes) return { items: rows.map((r) => this.#item(r)), unavailable: [] };
     const items: PriceItem[] = [];
     const unavailable: Unavailable[] = [];
     for (const type of instanceTypes) {
       const row = this.#tables.get("ec2", region, type);
-      if (row) items.push(rowToItem(row, this.#source));
+      if (row) items.push(this.#item(row));
       else unavailable.push({ id: type, reason: NOT_IN_TABLES });
     }
     if (items.length === 0) {
@@ -127,6 +141,6 @@ export class FallbackPriceProvider implements PriceProvider {
         `no SageMaker price for ${asked} in ${region}; items with prices there: ${listHint(rows.map((r) => r.id))}`,
       );
     }
-    return { items: matching.map((r) => rowToItem(r, this.#source)), unavailable: [] };
+    return { items: matching.map((r) => this.#item(r)), unavailable: [] };
   }
 }

@@ -118,7 +118,9 @@ export class CachedLoader {
     return flight.promise;
   }
 
+  /** One background refresh per key: a stale hit while one runs joins nothing and logs nothing. */
   #background<T>(key: string, start: () => Promise<Loaded<T>>): void {
+    if (this.#inflight.has(key)) return;
     start().catch((error: unknown) => {
       this.#o.logger.warn({ key, err: (error as Error).message }, "background refresh failed; serving stale");
     });
