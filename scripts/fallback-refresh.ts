@@ -3,9 +3,10 @@
  * Regenerates fallback-pricing/ from AWS's public bulk offer files and prints what changed.
  */
 import { parseArgs } from "node:util";
-import { OFFER_BASE_URL, refreshFallbackTables } from "../src/fallback/refresh.ts";
-import { loadFallbackTables } from "../src/fallback/tables.ts";
-import { PRICE_SERVICES, type PriceService } from "../src/pricing/catalog.ts";
+import { OFFER_BASE_URL, type PriceService, REFRESHABLE, refreshFallbackTables } from "../src/clouds/aws/refresh.ts";
+import { loadTables } from "../src/clouds/registry.ts";
+
+const PRICE_SERVICES: readonly string[] = REFRESHABLE;
 
 const { values } = parseArgs({
   options: {
@@ -21,10 +22,10 @@ const services = (values.services as string).split(",") as PriceService[];
 const unknown = services.filter((s) => !PRICE_SERVICES.includes(s));
 if (unknown.length)
   throw new Error(`unknown service(s): ${unknown.join(", ")}; allowed: ${PRICE_SERVICES.join(", ")}`);
-const tables = loadFallbackTables(dir);
+const tables = loadTables(dir);
 const regions = values.regions
   ? (values.regions as string).split(",")
-  : [...new Set(PRICE_SERVICES.flatMap((s) => tables.regions(s)))].sort();
+  : [...new Set(PRICE_SERVICES.flatMap((s) => tables.regions("aws", s)))].sort();
 
 const changes = await refreshFallbackTables({
   dir,

@@ -8,7 +8,7 @@ import { pino } from "pino";
 import { stringify } from "yaml";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
-import { loadFallbackTables } from "../src/fallback/tables.ts";
+import { loadTables } from "../src/clouds/registry.ts";
 import { openApiDocument } from "../src/openapi.ts";
 import { createServices } from "../src/services.ts";
 
@@ -18,7 +18,7 @@ export function generateOpenApiYaml(): string {
     config: loadConfig({ PRICEBOOK_MODE: "mock" }),
     logger: pino({ level: "silent" }),
     mode: { mode: "mock", reason: "spec" },
-    tables: loadFallbackTables("fallback-pricing"),
+    tables: loadTables("fallback-pricing"),
     version: "spec",
   });
   return stringify(openApiDocument(createApp(services)), { lineWidth: 0 });

@@ -1,13 +1,15 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
-import type { AccountProbe } from "./aws/account.ts";
-import type { ResourceSource } from "./aws/run-rate.ts";
-import type { Mode } from "./aws/mode.ts";
+import type { IdempotencyStore } from "./budgets/idempotency.ts";
+import type { Mode } from "./clouds/aws/mode.ts";
+import type { CloudPlugin, ComposedCloud } from "./clouds/types.ts";
 import type { Config } from "./config.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, fromUpstream } from "./errors.ts";
+import type { FallbackTables } from "./fallback/tables.ts";
 import type { KeyRing } from "./http/auth.ts";
 import type { AppEnv } from "./http/env.ts";
 import { authenticate, observe, requireJson } from "./http/middleware.ts";
@@ -16,40 +18,38 @@ import type { InboundRateLimits } from "./http/rate-limit.ts";
 import { createRouter } from "./http/router.ts";
 import type { Metrics } from "./observability/metrics.ts";
 import { openApiDocument } from "./openapi.ts";
-import type { PriceProvider } from "./pricing/provider.ts";
 import { UpstreamError } from "./resilience/guard.ts";
-import type { IdempotencyStore } from "./budgets/idempotency.ts";
-import type { BudgetSource } from "./domain/budgets.ts";
-import type { CostSource } from "./domain/costs.ts";
 import { batchRoutes } from "./routes/batch.ts";
 import { budgetRoutes } from "./routes/budgets.ts";
+import { catalogRoutes } from "./routes/catalog.ts";
 import { costRoutes } from "./routes/costs.ts";
 import { docsRoutes } from "./routes/docs.ts";
+import { homeRoutes } from "./routes/home.ts";
 import { operationsRoutes, type Readiness } from "./routes/operations.ts";
-import { priceRoutes } from "./routes/prices.ts";
-import { resourceRoutes } from "./routes/resources.ts";
+import { type PriceRoutesSchema, priceRoutes } from "./routes/prices.ts";
+import type { AWS_SERVICE_DEFS } from "./clouds/aws/catalog.ts";
 
 /** Everything a request may use, built once at the composition root (`services.ts`) and passed in. */
 export interface AppServices {
   mode: Mode;
+  modeReason: string;
   version: string;
   logger: Logger;
   requestLogger?: Logger;
-  prices: PriceProvider;
+  /** The clouds, and each one composed in this process's mode. */
+  clouds: readonly CloudPlugin[];
+  composed: ReadonlyMap<string, ComposedCloud>;
+  tables: FallbackTables;
   metrics: Metrics;
   /** Undefined when requests are not authenticated (auth off, or mock mode without keys). */
   keyRing: KeyRing | undefined;
   rateLimits: InboundRateLimits;
-  account: AccountProbe;
-  http: Config["http"];
-  metricsKeySha256: string | undefined;
+  config: Config;
   readiness(): Readiness;
-  costs: CostSource;
-  budgets: BudgetSource;
-  resources: ResourceSource;
   idempotency: IdempotencyStore;
   /** Today, UTC (Cost Explorer's calendar). */
   today: () => string;
+  now: () => Date;
 }
 
 /** Methods allowed on a path, from the app's own routes: for 405 and its Allow header. */
@@ -63,7 +63,7 @@ function allowedMethods(routes: Array<{ method: string; path: string }>, path: s
   return [...methods];
 }
 
-export function createApp(services: AppServices) {
+export function createApp(services: AppServices): App {
   const app = createRouter();
   /** One renderer for every error: ours as problems, client HTTP errors as 400, the rest a logged 500. */
   const renderError = (error: Error, c: Context<AppEnv>): Response => {
@@ -73,14 +73,7 @@ export function createApp(services: AppServices) {
     }
     if (error instanceof UpstreamError) {
       services.logger.warn({ requestId: c.get("requestId"), api: error.api, kind: error.kind, code: error.code }, "upstream failure");
-      // AWS refused what we sent (permissions, validation): a gateway error, not the caller's fault.
-      if (error.kind === "client") {
-        return problemJson(c, new ApiError("upstream_error", `AWS ${error.api} refused the request: ${error.code}`));
-      }
-      return problemJson(
-        c,
-        new ApiError("upstream_unavailable", `AWS ${error.api} is unavailable (${error.kind}); try again later`, { headers: { "retry-after": "30" } }),
-      );
+      return problemJson(c, fromUpstream(error));
     }
     services.logger.error({ err: error, requestId: c.get("requestId"), method: c.req.method, path: c.req.path }, "unhandled error");
     return problemJson(c, new ApiError("internal_error", "an unexpected error occurred"));
@@ -91,15 +84,15 @@ export function createApp(services: AppServices) {
       logger: services.logger,
       ...(services.requestLogger ? { requestLogger: services.requestLogger } : {}),
       metrics: services.metrics,
-      requestTimeoutMs: services.http.requestTimeoutMs,
+      requestTimeoutMs: services.config.REQUEST_TIMEOUT_MS,
       onError: renderError,
     }),
   );
-  if (services.http.corsAllowedOrigins.length > 0) {
+  if (services.config.CORS_ALLOWED_ORIGINS.length > 0) {
     app.use(
       "*",
       cors({
-        origin: services.http.corsAllowedOrigins,
+        origin: [...services.config.CORS_ALLOWED_ORIGINS],
         allowMethods: ["GET", "POST", "DELETE"],
         allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"],
         exposeHeaders: ["x-request-id", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"],
@@ -107,11 +100,11 @@ export function createApp(services: AppServices) {
       }),
     );
   }
-  app.use("/v1/*", authenticate({ keyRing: services.keyRing, rateLimits: services.rateLimits }));
+  app.use("/v1/*", authenticate({ keyRing: services.keyRing, rateLimits: services.rateLimits, logger: services.logger, onError: renderError }));
   const limitBody = bodyLimit({
-    maxSize: services.http.bodyLimitBytes,
+    maxSize: services.config.BODY_LIMIT_BYTES,
     onError: () => {
-      throw new ApiError("payload_too_large", `request bodies are limited to ${services.http.bodyLimitBytes} bytes`);
+      throw new ApiError("payload_too_large", `request bodies are limited to ${services.config.BODY_LIMIT_BYTES} bytes`);
     },
   });
   const json = requireJson();
@@ -123,21 +116,40 @@ export function createApp(services: AppServices) {
     });
   });
 
-  const routes = app
-    .route("/", operationsRoutes({
-      mode: services.mode,
-      version: services.version,
-      metrics: services.metrics,
-      metricsKeySha256: services.metricsKeySha256,
-      readiness: services.readiness,
-      account: services.account,
-    }))
-    .route("/", priceRoutes(services.prices))
-    .route("/", batchRoutes(services.prices))
-    .route("/", costRoutes(services.costs, services.today))
-    .route("/", resourceRoutes(services.resources))
-    .route("/", budgetRoutes({ budgets: services.budgets, costs: services.costs, idempotency: services.idempotency, today: services.today, source: services.mode }))
-    .route("/", docsRoutes());
+  const prices = (id: string) => {
+    const composed = services.composed.get(id);
+    if (!composed) throw new Error(`cloud ${id} is not composed`);
+    return composed.prices;
+  };
+  const priceDeps = { clouds: services.clouds, prices, tables: services.tables };
+  app
+    .route("/", homeRoutes())
+    .route(
+      "/",
+      operationsRoutes({
+        mode: services.mode,
+        modeReason: services.modeReason,
+        version: services.version,
+        metrics: services.metrics,
+        metricsKeySha256: services.config.METRICS_KEY_SHA256,
+        readiness: services.readiness,
+      }),
+    )
+    .route("/", priceRoutes(priceDeps))
+    .route("/", batchRoutes(priceDeps))
+    .route("/", catalogRoutes(services.clouds, services.tables));
+  for (const cloud of services.clouds) {
+    const composed = services.composed.get(cloud.id) as ComposedCloud;
+    if (composed.costs) app.route("/", costRoutes(cloud, composed.costs, services.today));
+    if (composed.budgets && composed.costs) {
+      app.route(
+        "/",
+        budgetRoutes({ cloud: cloud.id, budgets: composed.budgets, costs: composed.costs, idempotency: services.idempotency, today: services.today, now: services.now }),
+      );
+    }
+    for (const routes of composed.routes ?? []) app.route("/", routes);
+  }
+  app.route("/", docsRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
@@ -162,7 +174,12 @@ export function createApp(services: AppServices) {
 
   app.onError(renderError);
 
-  return routes;
+  // Routes are registered from the catalogues at run time; their types for the typed client come from
+  // the service definitions and the route modules.
+  return app as unknown as App;
 }
 
-export type App = ReturnType<typeof createApp>;
+type OperationsSchema = ReturnType<typeof operationsRoutes> extends OpenAPIHono<AppEnv, infer S> ? S : never;
+
+/** The typed client's view of the app: the operations routes and the price routes made from the catalogues. */
+export type App = OpenAPIHono<AppEnv, PriceRoutesSchema<"aws", typeof AWS_SERVICE_DEFS> & OperationsSchema>;

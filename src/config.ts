@@ -1,119 +1,127 @@
 import { z } from "zod";
 
 /**
- * The one reader of the environment. `main.ts` passes `process.env` in; tests pass plain objects.
- * Every setting has its unit in its name; a bad value stops the start with the variable named.
+ * The one reader of the environment, and the one declaration of every setting: this schema is the
+ * type (`Config`), the validation and the documentation (`docs/settings.md` is generated from it by
+ * `npm run docs:settings`; a test fails when the two drift). `main.ts` passes `process.env` in; tests
+ * pass plain objects. Every setting has its unit in its name; a bad value stops the start naming it.
  */
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().min(1).default("0.0.0.0"),
-  PRICEBOOK_MODE: z.enum(["auto", "live", "mock"]).default("auto"),
-  REDIS_URL: z
-    .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  PRICE_CACHE_TTL_MS: z.coerce.number().int().positive().default(3_600_000),
-  PRICE_NOT_FOUND_TTL_MS: z.coerce.number().int().positive().default(60_000),
-  CREDENTIALS_DETECT_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(3_000),
-  FALLBACK_PRICING_DIR: z.string().min(1).default("fallback-pricing"),
-  PRICING_API_REGION: z.enum(["us-east-1", "eu-central-1", "ap-south-1"]).default("us-east-1"),
-  PRICE_STALE_TTL_MS: z.coerce.number().int().min(0).default(86_400_000),
-  CACHE_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024 * 1024),
-  CACHE_LOCK_TTL_MS: z.coerce.number().int().positive().default(10_000),
-  CACHE_LOCK_WAIT_MS: z.coerce.number().int().min(0).default(3_000),
-  PRICING_RATE_PER_SECOND: z.coerce.number().positive().default(5),
-  PRICING_BURST: z.coerce.number().int().positive().default(10),
-  LIMITER_LOCAL_SHARE: z.coerce.number().positive().max(1).default(1),
-  UPSTREAM_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
-  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-  UPSTREAM_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
-  UPSTREAM_DEADLINE_MS: z.coerce.number().int().positive().default(8_000),
-  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
-  BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
-  BREAKER_RESET_MS: z.coerce.number().int().positive().default(30_000),
-  BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
-  PRICEBOOK_AUTH: z.enum(["on", "off"]).default("on"),
-  PRICEBOOK_API_KEYS: z.string().optional(),
-  PRICEBOOK_API_KEYS_FILE: z.string().min(1).optional(),
-  METRICS_KEY_SHA256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, "must be the hex SHA-256 of the metrics key (npm run key:create prints it)")
-    .optional(),
-  RATE_LIMIT_PRICES_PER_MINUTE: z.coerce.number().int().positive().default(6000),
-  RATE_LIMIT_COSTS_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  RATE_LIMIT_BUDGETS_READ_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE: z.coerce.number().int().positive().default(60),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(0),
-  CORS_ALLOWED_ORIGINS: z.string().optional(),
-  COST_CACHE_TTL_MS: z.coerce.number().int().positive().default(1_800_000),
-  BUDGETS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
-  PIPELINE_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-});
 
-export type Config = {
-  port: number;
-  host: string;
-  mode: "auto" | "live" | "mock";
-  redisUrl: string | undefined;
-  priceCacheTtlMs: number;
-  priceNotFoundTtlMs: number;
-  credentialsDetectTimeoutMs: number;
-  fallbackPricingDir: string;
-  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
-  pricingApiRegion: "us-east-1" | "eu-central-1" | "ap-south-1";
-  /** How often the pipeline's counters are logged (0 = never). */
-  pipelineLogIntervalMs: number;
-  auth: {
-    enabled: boolean;
-    /** Key entries as JSON (from PRICEBOOK_API_KEYS), or a file that holds them. */
-    keysJson: string | undefined;
-    keysFile: string | undefined;
-    metricsKeySha256: string | undefined;
-  };
-  rateLimits: { prices: number; costs: number; budgetsRead: number; budgetsWrite: number };
-  /** Cost Explorer answers are cached this long (every request costs USD 0.01). */
-  costCacheTtlMs: number;
-  /** The account that owns the budgets; when unset, STS GetCallerIdentity tells. */
-  budgetsAccountId: string | undefined;
-  http: {
-    bodyLimitBytes: number;
-    requestTimeoutMs: number;
-    shutdownTimeoutMs: number;
-    shutdownDrainDelayMs: number;
-    corsAllowedOrigins: string[];
-  };
-  cache: {
-    staleTtlMs: number;
-    maxBytes: number;
-    lockTtlMs: number;
-    lockWaitMs: number;
-  };
-  pricing: {
-    ratePerSecond: number;
-    burst: number;
-    localShare: number;
-    maxConcurrent: number;
-  };
-  upstream: {
-    retries: number;
-    attemptTimeoutMs: number;
-    deadlineMs: number;
-  };
-  breaker: {
-    volumeThreshold: number;
-    errorThresholdPercentage: number;
-    resetTimeoutMs: number;
-    rollingWindowMs: number;
-  };
+type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Auth and limits" | "HTTP" | "Logs";
+
+/** Attaches a setting's documentation to its schema. */
+function doc<T extends z.ZodType>(schema: T, group: Group, description: string): T {
+  return schema.meta({ group, description });
+}
+
+const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+const count = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+const envShape = {
+  PORT: doc(z.coerce.number().int().min(0).max(65535).default(8787), "Server", "HTTP port"),
+  HOST: doc(z.string().min(1).default("0.0.0.0"), "Server", "interface to listen on"),
+  PRICEBOOK_MODE: doc(
+    z.enum(["auto", "live", "mock"]).default("auto"),
+    "Mode",
+    "`auto`, `live` or `mock` (see the README's Modes)",
+  ),
+  CREDENTIALS_DETECT_TIMEOUT_MS: doc(
+    z.coerce.number().int().positive().max(30_000).default(3_000),
+    "Mode",
+    "bound on the start-up credential probe",
+  ),
+  FALLBACK_PRICING_DIR: doc(z.string().min(1).default("fallback-pricing"), "Mode", "where the fallback tables are"),
+  REDIS_URL: doc(
+    z
+      .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    "Cache",
+    "`redis://` or `rediss://` URL of a shared cache; unset = in-process cache only",
+  ),
+  PRICE_CACHE_TTL_MS: doc(ms(3_600_000), "Cache", "how long a live price is fresh (±10% jitter)"),
+  PRICE_NOT_FOUND_TTL_MS: doc(ms(60_000), "Cache", 'how long a "no such price" answer is cached'),
+  PRICE_STALE_TTL_MS: doc(ms(86_400_000, 0), "Cache", "how long past its TTL a price may still be served as `stale`"),
+  COST_CACHE_TTL_MS: doc(ms(1_800_000), "Cache", "how long Cost Explorer answers are cached"),
+  CACHE_MAX_BYTES: doc(count(64 * 1024 * 1024), "Cache", "bound of the in-process cache, in bytes of serialised entries"),
+  CACHE_LOCK_TTL_MS: doc(ms(10_000), "Cache", "lifetime of the fleet-wide fetch lock"),
+  CACHE_LOCK_WAIT_MS: doc(ms(3_000, 0), "Cache", "how long an instance waits for another's fetch before fetching itself"),
+  LIMITER_LOCAL_SHARE: doc(
+    z.coerce.number().positive().max(1).default(1),
+    "Upstreams",
+    "share of each quota one instance uses when it must pace alone (set 1/N for N instances)",
+  ),
+  UPSTREAM_MAX_CONCURRENT: doc(count(4), "Upstreams", "concurrent calls to one upstream API"),
+  UPSTREAM_RETRIES: doc(z.coerce.number().int().min(0).max(10).default(2), "Upstreams", "retries after a throttled or transient attempt"),
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: doc(ms(3_000), "Upstreams", "deadline of one attempt"),
+  UPSTREAM_DEADLINE_MS: doc(ms(8_000), "Upstreams", "deadline of a whole upstream call: queueing, attempts and backoff"),
+  BREAKER_VOLUME_THRESHOLD: doc(count(5), "Upstreams", "calls in the window before a breaker may open"),
+  BREAKER_ERROR_PERCENT: doc(z.coerce.number().int().min(1).max(100).default(50), "Upstreams", "failure percentage that opens a breaker"),
+  BREAKER_RESET_MS: doc(ms(30_000), "Upstreams", "how long a breaker stays open before one trial call"),
+  BREAKER_WINDOW_MS: doc(ms(10_000), "Upstreams", "the breaker's rolling window"),
+  PRICING_API_REGION: doc(
+    z.enum(["us-east-1", "eu-central-1", "ap-south-1"]).default("us-east-1"),
+    "AWS",
+    "Price List endpoint region: `us-east-1`, `eu-central-1` or `ap-south-1`",
+  ),
+  PRICING_RATE_PER_SECOND: doc(
+    z.coerce.number().positive().default(5),
+    "AWS",
+    "Price List calls per second for the whole account (AWS's quota)",
+  ),
+  PRICING_BURST: doc(count(10), "AWS", "Price List burst bucket for the whole account"),
+  BUDGETS_ACCOUNT_ID: doc(
+    z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
+    "AWS",
+    "the account that owns the budgets (default: STS GetCallerIdentity)",
+  ),
+  PRICEBOOK_AUTH: doc(
+    z.enum(["on", "off"]).default("on"),
+    "Auth and limits",
+    "`off` runs without authentication (required to run live mode without keys)",
+  ),
+  PRICEBOOK_API_KEYS: doc(
+    z.string().optional(),
+    "Auth and limits",
+    'JSON array of `{ "id", "sha256", "scopes" }` (from `npm run key:create`)',
+  ),
+  PRICEBOOK_API_KEYS_FILE: doc(z.string().min(1).optional(), "Auth and limits", "a file holding that JSON array (e.g. a mounted secret)"),
+  METRICS_KEY_SHA256: doc(
+    z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be the hex SHA-256 of the metrics key (npm run key:create prints it)")
+      .optional(),
+    "Auth and limits",
+    "SHA-256 (hex) of a key that `/metrics` then requires",
+  ),
+  RATE_LIMIT_PRICES_PER_MINUTE: doc(count(6000), "Auth and limits", "per key, `prices:read` routes"),
+  RATE_LIMIT_COSTS_PER_MINUTE: doc(count(600), "Auth and limits", "per key, `costs:read` routes"),
+  RATE_LIMIT_BUDGETS_READ_PER_MINUTE: doc(count(600), "Auth and limits", "per key, `budgets:read` routes"),
+  RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE: doc(count(60), "Auth and limits", "per key, `budgets:write` routes"),
+  BODY_LIMIT_BYTES: doc(count(1_048_576), "HTTP", "largest request body"),
+  REQUEST_TIMEOUT_MS: doc(ms(15_000), "HTTP", "a request's own deadline; upstream work is aborted when it passes"),
+  SHUTDOWN_TIMEOUT_MS: doc(ms(10_000), "HTTP", "how long in-flight requests get to finish on shutdown"),
+  SHUTDOWN_DRAIN_DELAY_MS: doc(ms(0, 0), "HTTP", "after SIGTERM, how long readiness is 503 before the server stops accepting"),
+  CORS_ALLOWED_ORIGINS: doc(
+    z
+      .string()
+      .optional()
+      .transform((v) => (v ?? "").split(",").map((o) => o.trim()).filter(Boolean)),
+    "HTTP",
+    "comma-separated origins allowed by CORS (CORS is off when unset)",
+  ),
+  LOG_LEVEL: doc(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    "Logs",
+    "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`",
+  ),
+  PIPELINE_LOG_INTERVAL_MS: doc(ms(300_000, 0), "Logs", "how often the pipeline counters are logged (0 = never)"),
 };
+
+export const envSchema = z.object(envShape);
+
+/** Every setting, by its environment variable's name, parsed and defaulted. */
+export type Config = Readonly<z.output<typeof envSchema>>;
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -126,62 +134,44 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
   }
-  const e = parsed.data;
-  return {
-    port: e.PORT,
-    host: e.HOST,
-    mode: e.PRICEBOOK_MODE,
-    redisUrl: e.REDIS_URL,
-    priceCacheTtlMs: e.PRICE_CACHE_TTL_MS,
-    priceNotFoundTtlMs: e.PRICE_NOT_FOUND_TTL_MS,
-    credentialsDetectTimeoutMs: e.CREDENTIALS_DETECT_TIMEOUT_MS,
-    fallbackPricingDir: e.FALLBACK_PRICING_DIR,
-    logLevel: e.LOG_LEVEL,
-    pricingApiRegion: e.PRICING_API_REGION,
-    pipelineLogIntervalMs: e.PIPELINE_LOG_INTERVAL_MS,
-    auth: {
-      enabled: e.PRICEBOOK_AUTH === "on",
-      keysJson: e.PRICEBOOK_API_KEYS,
-      keysFile: e.PRICEBOOK_API_KEYS_FILE,
-      metricsKeySha256: e.METRICS_KEY_SHA256,
-    },
-    costCacheTtlMs: e.COST_CACHE_TTL_MS,
-    budgetsAccountId: e.BUDGETS_ACCOUNT_ID,
-    rateLimits: {
-      prices: e.RATE_LIMIT_PRICES_PER_MINUTE,
-      costs: e.RATE_LIMIT_COSTS_PER_MINUTE,
-      budgetsRead: e.RATE_LIMIT_BUDGETS_READ_PER_MINUTE,
-      budgetsWrite: e.RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE,
-    },
-    http: {
-      bodyLimitBytes: e.BODY_LIMIT_BYTES,
-      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
-      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-      shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
-      corsAllowedOrigins: (e.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
-    },
-    cache: {
-      staleTtlMs: e.PRICE_STALE_TTL_MS,
-      maxBytes: e.CACHE_MAX_BYTES,
-      lockTtlMs: e.CACHE_LOCK_TTL_MS,
-      lockWaitMs: e.CACHE_LOCK_WAIT_MS,
-    },
-    pricing: {
-      ratePerSecond: e.PRICING_RATE_PER_SECOND,
-      burst: e.PRICING_BURST,
-      localShare: e.LIMITER_LOCAL_SHARE,
-      maxConcurrent: e.UPSTREAM_MAX_CONCURRENT,
-    },
-    upstream: {
-      retries: e.UPSTREAM_RETRIES,
-      attemptTimeoutMs: e.UPSTREAM_ATTEMPT_TIMEOUT_MS,
-      deadlineMs: e.UPSTREAM_DEADLINE_MS,
-    },
-    breaker: {
-      volumeThreshold: e.BREAKER_VOLUME_THRESHOLD,
-      errorThresholdPercentage: e.BREAKER_ERROR_PERCENT,
-      resetTimeoutMs: e.BREAKER_RESET_MS,
-      rollingWindowMs: e.BREAKER_WINDOW_MS,
-    },
-  };
+  return Object.freeze(parsed.data);
+}
+
+export interface SettingDoc {
+  name: string;
+  group: Group;
+  default: string | undefined;
+  description: string;
+}
+
+/** The documentation of every setting, read from the schema itself (for docs/settings.md). */
+export function settingDocs(): SettingDoc[] {
+  return Object.entries(envShape).map(([name, schema]) => {
+    const meta = z.globalRegistry.get(schema) as { group: Group; description: string };
+    const parsed = (schema as z.ZodType).safeParse(undefined);
+    const value = parsed.success ? parsed.data : undefined;
+    const shown = value === undefined || (Array.isArray(value) && value.length === 0) ? undefined : String(value);
+    return { name, group: meta.group, default: shown, description: meta.description };
+  });
+}
+
+/** docs/settings.md, as generated from the schema. */
+export function settingsMarkdown(): string {
+  const docs = settingDocs();
+  const groups = [...new Set(docs.map((d) => d.group))];
+  const lines = [
+    "# Settings",
+    "",
+    "Generated from `src/config.ts` by `npm run docs:settings` (a test fails when this file and the schema differ).",
+    "All settings are environment variables, parsed once at start-up; a bad value stops the start with a",
+    "message naming the variable. The AWS SDK also reads its own standard variables (`AWS_REGION`,",
+    "`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL_<SERVICE>`, …).",
+  ];
+  for (const group of groups) {
+    lines.push("", `## ${group}`, "", "| Variable | Default | Meaning |", "|---|---|---|");
+    for (const d of docs.filter((x) => x.group === group)) {
+      lines.push(`| \`${d.name}\` | ${d.default === undefined ? "unset" : `\`${d.default}\``} | ${d.description} |`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
 }

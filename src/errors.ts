@@ -1,3 +1,5 @@
+import type { UpstreamError } from "./resilience/guard.ts";
+
 /**
  * One error class and a closed list of codes for the whole service. Domain code throws `ApiError`;
  * the HTTP layer renders it as application/problem+json (RFC 9457). Anything else is a bug and
@@ -18,6 +20,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   upstream_error: 502,
   upstream_unavailable: 503,
+  outcome_unknown: 503,
   request_timeout: 504,
 } as const;
 
@@ -38,6 +41,7 @@ const TITLES: Record<ErrorCode, string> = {
   internal_error: "Internal server error",
   upstream_error: "Upstream error",
   upstream_unavailable: "Upstream unavailable",
+  outcome_unknown: "Outcome unknown",
   request_timeout: "Request timed out",
 };
 
@@ -93,4 +97,22 @@ export function toProblem(error: ApiError, requestId?: string): Problem {
     ...(error.errors ? { errors: error.errors } : {}),
     ...(requestId ? { requestId } : {}),
   };
+}
+
+/**
+ * The one mapping from an upstream failure to a problem, used by every route: the upstream refusing
+ * what we sent is a 502 (retrying will not help); anything else is a 503 whose Retry-After is the
+ * failure's own (the breaker's remaining open time, the upstream's Retry-After, or the kind's default).
+ * `context` finishes the sentence ("and no cached or fallback price can answer for EKS in us-east-1").
+ */
+export function fromUpstream(error: UpstreamError, context?: string): ApiError {
+  const who = `${error.title ?? error.api} (${error.region})`;
+  if (error.kind === "client") {
+    return new ApiError("upstream_error", `${who} refused Pricebook's request: ${error.code}`, { cause: error });
+  }
+  return new ApiError(
+    "upstream_unavailable",
+    `${who} is unavailable (${error.kind})${context ? ` ${context}` : `; retry after ${error.retryAfterSeconds} s`}`,
+    { headers: { "retry-after": String(error.retryAfterSeconds) }, cause: error },
+  );
 }

@@ -3,9 +3,9 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { pino } from "pino";
 import { createApp } from "./app.ts";
-import { decideMode, defaultCredentialProbe } from "./aws/mode.ts";
+import { credentialConfiguration, decideMode, defaultCredentialProbe } from "./clouds/aws/mode.ts";
+import { loadTables } from "./clouds/registry.ts";
 import { loadConfig } from "./config.ts";
-import { loadFallbackTables } from "./fallback/tables.ts";
 import { createServices } from "./services.ts";
 
 /** Start-up: config → fallback tables → mode → services → app → listen. Any failure exits 1 with its reason. */
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const destination = pino.destination({ dest: 1, sync: false });
   const logger = pino(
     {
-      level: config.logLevel,
+      level: config.LOG_LEVEL,
       base: { service: "pricebook" },
       // Defence in depth: nothing logs headers or keys, and these paths are censored if anything ever does.
       redact: {
@@ -26,31 +26,32 @@ async function main(): Promise<void> {
     destination,
   );
   // The per-request line has fixed, non-secret fields (ids, route pattern, status, timing, key id).
-  const requestLogger = pino({ level: config.logLevel, base: { service: "pricebook" } }, destination);
+  const requestLogger = pino({ level: config.LOG_LEVEL, base: { service: "pricebook" } }, destination);
   process.once("exit", () => destination.flushSync());
   const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
     .version;
-  const tables = loadFallbackTables(config.fallbackPricingDir);
-  const mode = await decideMode(config.mode, defaultCredentialProbe(), config.credentialsDetectTimeoutMs);
+  const tables = loadTables(config.FALLBACK_PRICING_DIR);
+  const configured = credentialConfiguration(process.env);
+  const mode = await decideMode(config.PRICEBOOK_MODE, defaultCredentialProbe(), config.CREDENTIALS_DETECT_TIMEOUT_MS, configured);
   const services = createServices({ config, logger, requestLogger, mode, tables, version });
   services.metrics.collectProcessMetrics();
   const app = createApp(services);
 
-  const cache = config.redisUrl ? "Redis, then in-process LRU" : "in-process only";
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const cache = config.REDIS_URL ? "Redis, then in-process LRU" : "in-process only";
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(
       { port: info.port, mode: mode.mode, cache, version },
       `pricebook ${version} listening on ${info.address}:${info.port} in ${mode.mode} mode (${mode.reason}); ${services.authSummary}; cache: ${cache}; fallback tables: ${tables.files.length} files`,
     );
   }) as Server;
 
-  if (config.pipelineLogIntervalMs > 0) {
+  if (config.PIPELINE_LOG_INTERVAL_MS > 0) {
     setInterval(() => {
       services.metrics.snapshot().then(
         (pipeline) => logger.info({ pipeline }, "pipeline counters"),
         (error: unknown) => logger.warn({ err: error }, "could not read the pipeline counters"),
       );
-    }, config.pipelineLogIntervalMs).unref();
+    }, config.PIPELINE_LOG_INTERVAL_MS).unref();
   }
 
   /**
@@ -64,12 +65,12 @@ async function main(): Promise<void> {
     stopping = true;
     services.lifecycle.shuttingDown = true;
     logger.info({ signal }, "shutting down: readiness is 503");
-    if (config.http.shutdownDrainDelayMs > 0) await new Promise((r) => setTimeout(r, config.http.shutdownDrainDelayMs));
+    if (config.SHUTDOWN_DRAIN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_DELAY_MS));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const deadline = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), config.http.shutdownTimeoutMs).unref());
+    const deadline = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), config.SHUTDOWN_TIMEOUT_MS).unref());
     if ((await Promise.race([closed, deadline])) === "timeout") {
-      logger.warn({ timeoutMs: config.http.shutdownTimeoutMs }, "in-flight requests did not finish in time; closing their connections");
+      logger.warn({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "in-flight requests did not finish in time; closing their connections");
       server.closeAllConnections();
     }
     try {

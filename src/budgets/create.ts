@@ -1,7 +1,7 @@
 import Big from "big.js";
 import { type Budget, type BudgetInput, BudgetLimitError, type BudgetSource, DuplicateBudgetError } from "../domain/budgets.ts";
 import type { CostFilters, Money } from "../domain/costs.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, fromUpstream } from "../errors.ts";
 import { UpstreamError } from "../resilience/guard.ts";
 
 const sameMoney = (a: Money | undefined, b: Money | undefined) =>
@@ -44,11 +44,39 @@ export interface CreateOutcome {
   budget: Budget;
 }
 
+/** A create was sent and neither it nor a read-back could tell whether it happened. */
+export function outcomeUnknown(name: string, cause: unknown): ApiError {
+  return new ApiError(
+    "outcome_unknown",
+    `AWS Budgets did not confirm the create of "${name}" and reading it back failed: it may or may not exist. Retry with the same Idempotency-Key: the retry reads back first and never creates twice`,
+    { headers: { "retry-after": "5" }, cause },
+  );
+}
+
+/**
+ * What a name holds after a create whose outcome is unknown: `created` (the budget is there, as asked),
+ * `absent` (nothing was created), or an error: a different budget under the name (409), or the
+ * read-back failing too (503 outcome_unknown).
+ */
+export async function readBack(budgets: BudgetSource, input: BudgetInput, signal: AbortSignal | undefined): Promise<{ state: "created"; budget: Budget } | { state: "absent" }> {
+  let existing: Budget | undefined;
+  try {
+    existing = await budgets.get(input.name, signal);
+  } catch (error) {
+    throw outcomeUnknown(input.name, error);
+  }
+  if (!existing) return { state: "absent" };
+  const diff = differences(existing, input);
+  if (diff.length > 0) throw new ApiError("conflict", `a budget named "${input.name}" already exists and differs in: ${diff.join("; ")}`);
+  return { state: "created", budget: existing };
+}
+
 /**
  * Creates a budget exactly once. CreateBudget has no idempotency token, so: a duplicate name is
  * compared with the request (the same → 200 with it, else 409 naming the difference), the account's
- * budget limit is a 409 (never retried), and a create whose outcome is unknown (timeout, 5xx) is
- * resolved by reading the budget back.
+ * budget limit is a 409 (never retried), a create that was never sent (breaker open, no quota) is a 503
+ * that changed nothing, and a create whose outcome is unknown (timeout, 5xx) is resolved by reading the
+ * budget back; when that read fails as well, 503 `outcome_unknown`.
  */
 export async function createBudgetOnce(budgets: BudgetSource, input: BudgetInput, signal?: AbortSignal): Promise<CreateOutcome> {
   try {
@@ -65,13 +93,10 @@ export async function createBudgetOnce(budgets: BudgetSource, input: BudgetInput
       throw new ApiError("conflict", `AWS refused to create another budget: ${error.message}`);
     }
     if (error instanceof UpstreamError && error.kind !== "client" && error.kind !== "aborted") {
-      const existing = await budgets.get(input.name, signal).catch(() => undefined);
-      if (existing && differences(existing, input).length === 0) return { status: 201, budget: existing };
-      throw new ApiError(
-        "upstream_unavailable",
-        `AWS Budgets did not confirm the create (${error.kind}) and the budget is not there: nothing was created; retry (with the same Idempotency-Key)`,
-        { headers: { "retry-after": "5" }, cause: error },
-      );
+      if (!error.sent) throw fromUpstream(error, `and the create was never sent: nothing was created; retry (with the same Idempotency-Key)`);
+      const found = await readBack(budgets, input, signal);
+      if (found.state === "created") return { status: 201, budget: found.budget };
+      throw fromUpstream(error, "and the budget is not there: nothing was created; retry (with the same Idempotency-Key)");
     }
     throw error;
   }

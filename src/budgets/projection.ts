@@ -1,7 +1,9 @@
 import Big from "big.js";
 import type { Budget } from "../domain/budgets.ts";
-import type { CostSource, Money } from "../domain/costs.ts";
+import type { CostSource } from "../domain/costs.ts";
 import { daysBetween, periodContaining } from "../domain/dates.ts";
+import { type Money, money } from "../domain/money.ts";
+import type { Source } from "../domain/price.ts";
 import { ApiError } from "../errors.ts";
 
 export interface Projection {
@@ -13,7 +15,8 @@ export interface Projection {
   projectedTotal: Money;
   projectedPercentOfLimit: string;
   breach: { status: "breached" | "projected" | "none"; date?: string };
-  source: string;
+  /** Where the numbers came from: the cost history's source, else the forecast's. */
+  source: Source;
   asOf: string;
 }
 
@@ -30,26 +33,24 @@ export async function projectBudget(budget: Budget, costs: CostSource, today: st
   const period = periodContaining(budget.timeUnit, today);
   const limit = budget.limit ?? budget.plannedLimits?.[period.start];
   if (!limit) throw new ApiError("price_not_available", `budget "${budget.name}" has no limit for the period starting ${period.start}`);
+  const unit = limit.unit;
 
   let actual = new Big(0);
   let breachDate: string | undefined;
-  let source = "live";
-  let asOf = new Date().toISOString();
+  let provenance: { source: Source; asOf: string } | undefined;
   if (period.start < today) {
     const history = await costs.costs(
       { start: period.start, end: today, granularity: "DAILY", metric: "UnblendedCost", groupBy: [], filters: budget.filters },
       signal,
     );
-    source = history.source;
-    asOf = history.asOf;
+    provenance = { source: history.source, asOf: history.asOf };
     for (const day of history.periods) {
       actual = actual.plus(day.total.amount);
       if (!breachDate && actual.gt(limit.amount)) breachDate = day.start;
     }
   }
-  const status: Projection["breach"]["status"] = breachDate ? "breached" : "none";
 
-  let forecast: Projection["forecastToPeriodEnd"] = { available: true, amount: { amount: "0", unit: limit.unit }, lower: { amount: "0", unit: limit.unit }, upper: { amount: "0", unit: limit.unit } };
+  let forecast: Projection["forecastToPeriodEnd"] = { available: true, amount: money("0", unit), lower: money("0", unit), upper: money("0", unit) };
   let projected = actual;
   let projectedBreach: string | undefined;
   if (today < period.end) {
@@ -58,38 +59,34 @@ export async function projectBudget(budget: Budget, costs: CostSource, today: st
       { start: today, end: period.end, granularity: daily ? "DAILY" : "MONTHLY", metric: "UnblendedCost", predictionIntervalLevel: 80, filters: budget.filters },
       signal,
     );
+    provenance ??= { source: report.source, asOf: report.asOf };
     if (report.available) {
       let running = actual;
       let lower = new Big(0);
       let upper = new Big(0);
       for (const p of report.periods) {
-        running = running.plus(p.mean);
-        lower = lower.plus(p.lower);
-        upper = upper.plus(p.upper);
+        running = running.plus(p.mean.amount);
+        lower = lower.plus(p.lower.amount);
+        upper = upper.plus(p.upper.amount);
         if (!breachDate && !projectedBreach && running.gt(limit.amount)) projectedBreach = p.start;
       }
       projected = actual.plus(report.total.amount);
-      forecast = {
-        available: true,
-        amount: { amount: new Big(report.total.amount).toFixed(), unit: limit.unit },
-        lower: { amount: lower.toFixed(), unit: limit.unit },
-        upper: { amount: upper.toFixed(), unit: limit.unit },
-      };
+      forecast = { available: true, amount: money(report.total.amount, unit), lower: money(lower, unit), upper: money(upper, unit) };
     } else {
       forecast = { available: false, reason: report.reason };
     }
   }
+  const status: Projection["breach"]["status"] = breachDate ? "breached" : "none";
   return {
     budget: budget.name,
     period,
-    limit,
-    actualToDate: { amount: actual.toFixed(), unit: limit.unit },
+    limit: money(limit.amount, unit),
+    actualToDate: money(actual, unit),
     forecastToPeriodEnd: forecast,
-    projectedTotal: { amount: projected.toFixed(), unit: limit.unit },
+    projectedTotal: money(projected, unit),
     projectedPercentOfLimit: projected.times(100).div(limit.amount).toFixed(2),
     breach: breachDate ? { status, date: breachDate } : projectedBreach ? { status: "projected", date: projectedBreach } : { status: "none" },
-    source,
-    asOf,
+    // A period always has a history day or a forecast day: one of the two said where it came from.
+    ...(provenance as { source: Source; asOf: string }),
   };
 }
-

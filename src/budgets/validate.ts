@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { BUDGET_TYPES, type BudgetInput, TIME_UNITS } from "../domain/budgets.ts";
 import { isIsoDate } from "../domain/dates.ts";
 import { isDecimalString, isZero } from "../domain/money.ts";
-import { isAwsRegion } from "../domain/regions.ts";
+import { awsRegions } from "../clouds/aws/regions.ts";
 
 /** AWS Budgets' rules, checked before anything is sent (API_budgets_CreateBudget, Budget data type). */
 const amount = z
@@ -59,7 +59,7 @@ export const BudgetInputSchema = z
     filters: z
       .strictObject({
         services: z.array(z.string().min(1).max(256)).max(100).optional(),
-        regions: z.array(z.string().refine(isAwsRegion, "must be an AWS region code")).max(50).optional(),
+        regions: z.array(z.string().refine((r) => awsRegions.has(r), "must be an AWS region code")).max(50).optional(),
         tags: z.record(z.string().min(1).max(128), z.array(z.string().max(256)).min(1).max(100)).optional(),
       })
       .default({}),

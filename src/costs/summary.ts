@@ -1,5 +1,6 @@
 import Big from "big.js";
-import type { CostReport, CostSource, ForecastReport, Money } from "../domain/costs.ts";
+import type { CostReport, CostSource, ForecastReport } from "../domain/costs.ts";
+import { type Money, money } from "../domain/money.ts";
 import { addDays, addMonths, monthStart } from "../domain/dates.ts";
 
 export interface WindowSummary {
@@ -38,8 +39,8 @@ function window(report: CostReport, start: string, end: string): WindowSummary {
   const topServices = [...byService]
     .sort((a, b) => b[1].cmp(a[1]))
     .slice(0, TOP)
-    .map(([service, amount]) => ({ service, amount: { amount: amount.toFixed(), unit: "USD" } }));
-  return { start, end, total: { amount: total.toFixed(), unit: "USD" }, topServices };
+    .map(([service, amount]) => ({ service, amount: money(amount) }));
+  return { start, end, total: money(total), topServices };
 }
 
 /**
@@ -66,8 +67,8 @@ export async function costSummary(costs: CostSource, today: string, signal?: Abo
       available: true,
       start: today,
       end: monthEnd,
-      forecast: { amount: new Big(forecast.total.amount).toFixed(), unit: forecast.total.unit },
-      projectedMonthTotal: { amount: new Big(mtd.total.amount).plus(forecast.total.amount).toFixed(), unit: "USD" },
+      forecast: money(forecast.total.amount, forecast.total.unit),
+      projectedMonthTotal: money(new Big(mtd.total.amount).plus(forecast.total.amount)),
     };
   } else {
     monthEndForecast = { available: false, reason: forecast.reason };

@@ -1,5 +1,4 @@
 import type { CostFilters, Money } from "./costs.ts";
-import type { Source } from "./price.ts";
 
 /** AWS Budgets' budget types. */
 export const BUDGET_TYPES = [
@@ -69,11 +68,12 @@ export interface BudgetHistory {
   type: BudgetType;
   timeUnit: TimeUnit;
   periods: BudgetPeriod[];
-  source: Source;
+  source: "live" | "mock";
 }
 
 /** Budgets in live mode (AWS Budgets) or mock mode (the synthetic account's store). */
 export interface BudgetSource {
+  readonly origin: "live" | "mock";
   list(signal?: AbortSignal): Promise<Budget[]>;
   /** undefined when there is no such budget. */
   get(name: string, signal?: AbortSignal): Promise<Budget | undefined>;

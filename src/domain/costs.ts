@@ -1,15 +1,13 @@
+import type { Money } from "./money.ts";
 import type { Source } from "./price.ts";
+
+export type { Money } from "./money.ts";
 
 /**
  * Cost and budget model shared by the live Cost Explorer / Budgets sub-clients and mock mode.
  * Amounts are decimal strings (never floats) with their unit; dates are ISO `YYYY-MM-DD`, and every
  * `end` is exclusive, as in Cost Explorer.
  */
-export interface Money {
-  amount: string;
-  unit: string;
-}
-
 export const COST_METRICS = ["UnblendedCost", "BlendedCost", "AmortizedCost", "NetUnblendedCost", "UsageQuantity"] as const;
 export type CostMetric = (typeof COST_METRICS)[number];
 
@@ -79,9 +77,9 @@ export interface ForecastQuery {
 export interface ForecastPeriod {
   start: string;
   end: string;
-  mean: string;
-  lower: string;
-  upper: string;
+  mean: Money;
+  lower: Money;
+  upper: Money;
 }
 
 export type ForecastReport =
@@ -102,8 +100,21 @@ export type ForecastReport =
       asOf: string;
     };
 
+/** The values one cost dimension takes (SERVICE names, REGION codes, …), with provenance. */
+export interface DimensionValues {
+  dimension: DimensionKey;
+  start: string;
+  end: string;
+  values: string[];
+  source: Source;
+  asOf: string;
+}
+
 /** Answers cost questions: Cost Explorer in live mode, the synthetic account in mock mode. */
 export interface CostSource {
+  readonly origin: "live" | "mock";
   costs(query: CostQuery, signal?: AbortSignal): Promise<CostReport>;
   forecast(query: ForecastQuery, signal?: AbortSignal): Promise<ForecastReport>;
+  /** Every value a filter or group-by on `dimension` can take in [start, end). */
+  dimensionValues(dimension: DimensionKey, start: string, end: string, signal?: AbortSignal): Promise<DimensionValues>;
 }

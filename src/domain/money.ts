@@ -20,3 +20,24 @@ export function isZero(value: string): boolean {
 export function lessThan(a: string, b: string): boolean {
   return new Big(a).lt(new Big(b));
 }
+
+/**
+ * An amount of money, everywhere Pricebook answers one (costs, forecasts, budgets, projections, run
+ * rates): an exact decimal string in canonical form (no exponent, no trailing zeros: "10300", "0.1",
+ * "220.7538177963") and its unit ("USD").
+ */
+export interface Money {
+  amount: string;
+  unit: string;
+}
+
+/** The canonical decimal form of an exact amount, the value unchanged ("10300.00" → "10300"). */
+export function canonical(value: Big | string): string {
+  const big = value instanceof Big ? value : new Big(value);
+  // big.js keeps no trailing zeros; toFixed() without places never uses exponent notation.
+  return big.toFixed();
+}
+
+export function money(amount: Big | string, unit = "USD"): Money {
+  return { amount: canonical(amount), unit };
+}

@@ -1,6 +1,6 @@
 /**
  * The cloud-neutral price model. Prices are decimal strings exactly as the provider publishes them;
- * any arithmetic on them goes through `money.ts`, never through binary floats.
+ * any arithmetic on them goes through `money.ts` (big.js), never through binary floats.
  */
 
 /** Where an answer came from. */
@@ -10,6 +10,9 @@ export type Source = (typeof SOURCES)[number];
 export const UNITS = ["hour", "vcpu-hour", "gb-hour", "request", "gb-second", "second"] as const;
 export type Unit = (typeof UNITS)[number];
 
+export const ARCHITECTURES = ["x86_64", "arm64"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 /** One band of a tiered price; `to: null` is open-ended. Ranges are in `unit`s per month. */
 export interface PriceTier {
   from: string;
@@ -17,15 +20,30 @@ export interface PriceTier {
   price: string;
 }
 
-export interface PriceItem {
+export interface Gpu {
+  count: number;
+  model: string;
+  manufacturer?: string;
+  /** Total GPU memory of the instance, GiB. */
+  memoryGiB?: number;
+}
+
+/** What an instance type is, as its cloud states it (never parsed from the name). */
+export interface InstanceSpecs {
+  vcpu?: number;
+  memoryGiB?: number;
+  architecture?: Architecture;
+  gpu?: Gpu;
+  burstable?: boolean;
+}
+
+export interface PriceItem extends InstanceSpecs {
   id: string;
   description: string;
   unit: Unit;
   /** Decimal string per `unit`; for tiered items, the first tier's price. */
   price: string;
   tiers?: PriceTier[];
-  vcpu?: number;
-  memoryGiB?: number;
   /** The provider's own identity of the price, for reconciling live and fallback answers. */
   usageType?: string;
   sku?: string;
@@ -40,14 +58,48 @@ export interface Unavailable {
   reason: string;
 }
 
+/**
+ * A monthly free grant (Lambda's 1M requests and 400,000 GB-seconds, …): amounts as decimal strings
+ * by name, with where they are published.
+ */
+export interface FreeTier {
+  [amount: string]: string;
+  source: string;
+  asOf: string;
+}
+
 export interface PriceSet {
   items: PriceItem[];
   unavailable: Unavailable[];
+  freeTier?: FreeTier;
 }
 
-export interface LambdaFreeTier {
-  requests: string;
-  gbSeconds: string;
-  source: string;
-  asOf: string;
+/**
+ * One price question, for any cloud and service. `ids` undefined asks for everything the service
+ * lists (narrowed by `filter`, e.g. a SageMaker component); `filter` holds the service's own
+ * narrowing parameters as canonical strings. Purchase options (reserved, spot, …) extend this later.
+ */
+export interface PriceQuestion {
+  cloud: string;
+  service: string;
+  region: string;
+  ids?: readonly string[] | undefined;
+  filter?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface PriceRequestOptions {
+  /** Aborted when the caller gives up (client gone, request deadline). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Answers price questions. Implementations: the fallback tables (mock mode, and live mode's last
+ * resort) and each cloud's live pipeline. All throw `ApiError("price_not_available")` when nothing at
+ * all can be priced and list what they could not price in `unavailable` otherwise: never a price of
+ * "0" for missing data.
+ */
+export interface PriceProvider {
+  /** `mock` for mock-mode composition, `live` for a cloud's live pipeline (which may fall back). */
+  readonly origin: "live" | "mock";
+  price(question: PriceQuestion, options?: PriceRequestOptions): Promise<PriceSet>;
 }

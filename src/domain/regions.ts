@@ -1,50 +1,35 @@
+import { didYouMean } from "./suggest.ts";
+
 /**
- * AWS region codes Pricebook accepts (public commercial and GovCloud regions, 2026). China regions are
- * left out: they are priced in CNY through a separate Price List partition.
+ * One cloud's region codes. Codes are matched case-insensitively (`US-EAST-1` is `us-east-1`) and
+ * answered in the cloud's own casing; an unknown code is explained with the closest known ones.
  */
-export const AWS_REGIONS = [
-  "us-east-1",
-  "us-east-2",
-  "us-west-1",
-  "us-west-2",
-  "af-south-1",
-  "ap-east-1",
-  "ap-east-2",
-  "ap-south-1",
-  "ap-south-2",
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-northeast-3",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ap-southeast-3",
-  "ap-southeast-4",
-  "ap-southeast-5",
-  "ap-southeast-6",
-  "ap-southeast-7",
-  "ca-central-1",
-  "ca-west-1",
-  "eu-central-1",
-  "eu-central-2",
-  "eu-west-1",
-  "eu-west-2",
-  "eu-west-3",
-  "eu-north-1",
-  "eu-south-1",
-  "eu-south-2",
-  "il-central-1",
-  "me-central-1",
-  "me-south-1",
-  "mx-central-1",
-  "sa-east-1",
-  "us-gov-east-1",
-  "us-gov-west-1",
-] as const;
+export class RegionCatalog {
+  readonly cloud: string;
+  readonly codes: readonly string[];
+  /** A code shown in documentation and errors. */
+  readonly example: string;
+  readonly #byLower: ReadonlyMap<string, string>;
 
-export type AwsRegion = (typeof AWS_REGIONS)[number];
+  constructor(cloud: string, codes: readonly string[], example: string) {
+    this.cloud = cloud;
+    this.codes = codes;
+    this.example = example;
+    this.#byLower = new Map(codes.map((c) => [c.toLowerCase(), c]));
+    if (!this.#byLower.has(example.toLowerCase())) throw new Error(`${cloud}: example region ${example} is not a region`);
+  }
 
-const regionSet: ReadonlySet<string> = new Set(AWS_REGIONS);
+  /** The region in the cloud's casing, or undefined when it is not one of the cloud's regions. */
+  normalize(raw: string): string | undefined {
+    return this.#byLower.get(raw.trim().toLowerCase());
+  }
 
-export function isAwsRegion(value: string): value is AwsRegion {
-  return regionSet.has(value);
+  has(code: string): boolean {
+    return this.#byLower.get(code.toLowerCase()) === code;
+  }
+
+  /** Why `raw` is not a region, with the closest codes. */
+  explain(raw: string): string {
+    return `"${raw.slice(0, 40)}" is not a ${this.cloud} region code such as ${this.example}${didYouMean(raw, this.codes)}`;
+  }
 }

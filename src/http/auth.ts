@@ -61,7 +61,10 @@ export function parseKeyEntries(json: string, origin: string): ApiKey[] {
  */
 export class KeyRing {
   readonly #keys: ApiKey[];
-  /** Keys already verified, so the hot path hashes each key once (bounded; misses are not kept). */
+  /**
+   * Keys already verified, remembered by the presented key's SHA-256 (never the key itself), so the
+   * hot path skips the comparisons; bounded; misses are not kept.
+   */
   readonly #verified = new Map<string, ApiKey>();
 
   constructor(keys: ApiKey[]) {
@@ -73,28 +76,18 @@ export class KeyRing {
   }
 
   verify(presented: string): ApiKey | undefined {
-    const known = this.#verified.get(presented);
-    if (known) return known;
     const hash = createHash("sha256").update(presented).digest();
+    const memo = hash.toString("base64");
+    const known = this.#verified.get(memo);
+    if (known) return known;
     let match: ApiKey | undefined;
     for (const key of this.#keys) {
       if (timingSafeEqual(hash, key.hash) && !match) match = key;
     }
     if (match) {
       if (this.#verified.size >= 10_000) this.#verified.clear();
-      this.#verified.set(presented, match);
+      this.#verified.set(memo, match);
     }
     return match;
   }
-}
-
-/** The scope a request needs, by path and method; undefined for public endpoints. */
-export function requiredScope(method: string, path: string): Scope | undefined {
-  if (path.startsWith("/v1/prices/")) return "prices:read";
-  if (path.startsWith("/v1/costs/") || path === "/v1/costs") return "costs:read";
-  if (path.startsWith("/v1/budgets/") || path === "/v1/budgets") {
-    return method === "GET" || method === "HEAD" ? "budgets:read" : "budgets:write";
-  }
-  if (path.startsWith("/v1/")) return "costs:read";
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import type { ApiKey } from "./auth.ts";
+import type { ApiKey, Scope } from "./auth.ts";
 
 /** What middleware leaves on the context for handlers and for the request log. */
 export interface AppEnv {
@@ -10,5 +10,9 @@ export interface AppEnv {
     signal: AbortSignal;
     /** Where the answer came from (live, cache, stale, fallback, mock), for the request log. */
     source: string | undefined;
+    /** Set by authentication on /v1: checks a scope and charges its rate limit (routes call it). */
+    authorize: ((scope: Scope, points?: number) => Promise<void>) | undefined;
+    /** Whether a route checked its scope (a backstop for routes that declare none). */
+    authorized: boolean | undefined;
   };
 }

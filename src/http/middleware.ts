@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler, Next } from "hono";
 import type { Logger } from "pino";
 import { ApiError } from "../errors.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { type KeyRing, requiredScope } from "./auth.ts";
+import type { ApiKey, KeyRing, Scope } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import type { InboundRateLimits } from "./rate-limit.ts";
 
@@ -141,6 +141,9 @@ export interface AuthDeps {
   /** Undefined when auth is off: requests are rate-limited by client address instead. */
   keyRing: KeyRing | undefined;
   rateLimits: InboundRateLimits;
+  logger: Logger;
+  /** The app's error renderer, for the backstop's 500. */
+  onError: (error: Error, c: Context<AppEnv>) => Response;
 }
 
 function clientAddress(c: Context<AppEnv>): string {
@@ -151,7 +154,11 @@ function clientAddress(c: Context<AppEnv>): string {
   }
 }
 
-/** Bearer-key authentication, scope check and the per-key rate limit, for every /v1 route. */
+/**
+ * Bearer-key authentication for every /v1 route (401 before anything else), and the `authorize`
+ * function each route's declared scope calls: 403 without the scope, 429 past the key's limit for it.
+ * A /v1 route that answers without having checked a scope is a bug: it is logged and answered 500.
+ */
 export function authenticate(deps: AuthDeps): Handler {
   return async (c, next: Next) => {
     const url = c.req.url;
@@ -162,47 +169,57 @@ export function authenticate(deps: AuthDeps): Handler {
         errors: leaked.map((parameter) => ({ parameter, message: "credentials must not be sent in the query string; use Authorization: Bearer <key>" })),
       });
     }
-    const scope = requiredScope(c.req.method, c.req.path);
-    if (!scope) return next();
 
     let who: string;
-    if (deps.keyRing) {
-      const header = requestHeader(c, "authorization") ?? "";
-      const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
-      if (!match) {
-        throw new ApiError("unauthorized", "send an API key as Authorization: Bearer <key>", {
-          headers: { "www-authenticate": 'Bearer realm="pricebook"' },
-        });
-      }
-      const key = deps.keyRing.verify(match[1] as string);
-      if (!key) {
-        throw new ApiError("unauthorized", "the API key is not valid", {
-          headers: { "www-authenticate": 'Bearer realm="pricebook", error="invalid_token"' },
-        });
-      }
+    const key = deps.keyRing ? verifyBearer(c, deps.keyRing) : undefined;
+    if (key) {
       c.set("apiKey", key);
-      if (!key.scopes.has(scope)) {
-        throw new ApiError("forbidden", `this key lacks the ${scope} scope needed for ${c.req.method} ${c.req.path}`);
-      }
       who = `key:${key.id}`;
     } else {
       who = `ip:${clientAddress(c)}`;
     }
-
-    const decision = await deps.rateLimits.consume(scope, who);
-    const rateHeaders = {
-      "ratelimit-limit": String(decision.limit),
-      "ratelimit-remaining": String(decision.remaining),
-      "ratelimit-reset": String(decision.resetSeconds),
-    };
-    if (!decision.allowed) {
-      throw new ApiError("rate_limited", `more than ${decision.limit} ${scope} requests a minute for this key`, {
-        headers: { ...rateHeaders, "retry-after": String(decision.resetSeconds) },
-      });
-    }
-    for (const [name, value] of Object.entries(rateHeaders)) setResponseHeader(c, name, value);
+    c.set("authorize", async (scope: Scope, points = 1) => {
+      if (key && !key.scopes.has(scope)) {
+        throw new ApiError("forbidden", `this key lacks the ${scope} scope needed for ${c.req.method} ${c.req.path}`);
+      }
+      const decision = await deps.rateLimits.consume(scope, who, points);
+      const rateHeaders = {
+        "ratelimit-limit": String(decision.limit),
+        "ratelimit-remaining": String(decision.remaining),
+        "ratelimit-reset": String(decision.resetSeconds),
+      };
+      if (!decision.allowed) {
+        throw new ApiError("rate_limited", `more than ${decision.limit} ${scope} requests a minute for this key`, {
+          headers: { ...rateHeaders, "retry-after": String(decision.resetSeconds) },
+        });
+      }
+      for (const [name, value] of Object.entries(rateHeaders)) setResponseHeader(c, name, value);
+      c.set("authorized", true);
+    });
     await next();
+    if (!c.get("authorized") && c.res.status < 400) {
+      deps.logger.error({ method: c.req.method, route: c.req.routePath }, "a /v1 route answered without checking a scope");
+      c.res = deps.onError(new ApiError("internal_error", "this route declares no access scope"), c);
+    }
   };
+}
+
+/** The key in `Authorization: Bearer <key>`, verified; 401 when missing or unknown. */
+function verifyBearer(c: Context<AppEnv>, keyRing: KeyRing): ApiKey {
+  const header = requestHeader(c, "authorization") ?? "";
+  const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
+  if (!match) {
+    throw new ApiError("unauthorized", "send an API key as Authorization: Bearer <key>", {
+      headers: { "www-authenticate": 'Bearer realm="pricebook"' },
+    });
+  }
+  const key = keyRing.verify(match[1] as string);
+  if (!key) {
+    throw new ApiError("unauthorized", "the API key is not valid", {
+      headers: { "www-authenticate": 'Bearer realm="pricebook", error="invalid_token"' },
+    });
+  }
+  return key;
 }
 
 /** Bodies are JSON only. */

@@ -37,11 +37,12 @@ export class InboundRateLimits {
     );
   }
 
-  async consume(scope: Scope, who: string): Promise<RateDecision> {
+  /** Charges `points` (a batch of N queries costs N) against `who`'s budget for `scope`. */
+  async consume(scope: Scope, who: string, points = 1): Promise<RateDecision> {
     const entry = this.#limiters.get(scope);
     if (!entry) throw new Error(`no rate limit for scope ${scope}`);
     try {
-      const res = await entry.limiter.consume(who);
+      const res = await entry.limiter.consume(who, points);
       return { allowed: true, limit: entry.limit, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) };
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {

@@ -1,37 +1,13 @@
 /**
  * Below HTTP, failures are classified values. Only `throttling` and `transient` are retried; only
- * they count against a breaker. `client` errors (validation, access denied, not found) are the
- * caller's or the configuration's fault; `aborted` means our caller went away.
+ * `transient` counts against a breaker. `client` errors (validation, access denied, not found) are the
+ * caller's or the configuration's fault; `aborted` means our caller went away. Each cloud supplies its
+ * own classifier (its error codes); this module knows only what every transport shares.
  */
 export type FailureKind = "throttling" | "transient" | "client" | "aborted";
 
-const THROTTLING_CODES = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "ThrottledException",
-  "TooManyRequestsException",
-  "LimitExceededException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "ProvisionedThroughputExceededException",
-  "SlowDown",
-]);
-
-const TRANSIENT_CODES = new Set([
-  "TimeoutError",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "InternalServerError",
-  "InternalServerException",
-  "InternalErrorException",
-  "InternalFailure",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "BadGateway",
-  "GatewayTimeout",
-  "AttemptTimeoutError",
-]);
+/** A cloud's classifier: the error, and the caller's signal (aborted → "aborted"). */
+export type Classify = (error: unknown, callerSignal?: AbortSignal) => FailureKind;
 
 const NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -51,9 +27,7 @@ interface ErrorLike {
   name?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
-  $retryable?: { throttling?: boolean };
-  $response?: unknown;
+  status?: number;
   cause?: unknown;
 }
 
@@ -62,23 +36,41 @@ export class AttemptTimeoutError extends Error {
   override name = "AttemptTimeoutError";
 }
 
-export function classifyAwsError(error: unknown, callerSignal?: AbortSignal): FailureKind {
-  if (callerSignal?.aborted) return "aborted";
+/** An HTTP answer from an upstream that is not a success: status, and the body's first bytes. */
+export class HttpStatusError extends Error {
+  override name = "HttpStatusError";
+  readonly status: number;
+  /** Seconds the upstream asked us to wait (its Retry-After), when it said. */
+  readonly retryAfterSeconds: number | undefined;
+  readonly code: string;
+
+  constructor(status: number, message: string, options: { retryAfterSeconds?: number | undefined; code?: string } = {}) {
+    super(message);
+    this.status = status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.code = options.code ?? `HTTP${status}`;
+  }
+}
+
+/**
+ * What every transport shares: our attempt deadline, network errors, HTTP 429/5xx, bodies that do not
+ * parse. Undefined when the error says nothing transport-level (the cloud's own codes decide).
+ */
+export function classifyTransport(error: unknown): FailureKind | undefined {
   const e = (error ?? {}) as ErrorLike;
   const name = e.name ?? "";
   if (name === "AttemptTimeoutError") return "transient";
-  const status = e.$metadata?.httpStatusCode;
-  if (status === 429 || THROTTLING_CODES.has(name) || e.$retryable?.throttling) return "throttling";
-  if (status !== undefined && status >= 500) return "transient";
-  if (TRANSIENT_CODES.has(name)) return "transient";
+  if (typeof e.status === "number") {
+    if (e.status === 429) return "throttling";
+    if (e.status >= 500) return "transient";
+  }
   if ((e.code && NETWORK_CODES.has(e.code)) || NETWORK_CODES.has(name)) return "transient";
-  // A body AWS never sends (truncated, not JSON): the SDK fails deserialising it.
+  // A body the upstream never sends (truncated, not JSON): parsing it fails.
   if (name === "SyntaxError" || /deserializ/i.test(e.message ?? "")) return "transient";
   if (name === "AbortError") return "transient";
   const cause = e.cause as ErrorLike | undefined;
   if (cause?.code && NETWORK_CODES.has(cause.code)) return "transient";
-  // Anything else (a 4xx, or an error we cannot place) is not retried and does not trip a breaker.
-  return "client";
+  return undefined;
 }
 
 export function isRetryable(kind: FailureKind): boolean {

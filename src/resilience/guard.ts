@@ -2,20 +2,54 @@ import CircuitBreaker from "opossum";
 import pRetry, { AbortError } from "p-retry";
 import type { Logger } from "pino";
 import type { BreakerState, Metrics } from "../observability/metrics.ts";
-import { AttemptTimeoutError, classifyAwsError, type FailureKind, isRetryable } from "./classify.ts";
+import { AttemptTimeoutError, type Classify, type FailureKind, HttpStatusError, isRetryable } from "./classify.ts";
 import type { UpstreamLimiter } from "./limiter.ts";
 import { sleep } from "./sleep.ts";
 
-/** An upstream failure, classified once where it happened. `code` is the upstream's error name. */
+/** Seconds to suggest in Retry-After when nothing more precise is known, by kind of failure. */
+const DEFAULT_RETRY_AFTER_S: Record<UpstreamKind, number> = {
+  throttling: 2,
+  transient: 5,
+  client: 0,
+  aborted: 1,
+  "circuit-open": 30,
+  deadline: 5,
+  malformed: 30,
+};
+
+export type UpstreamKind = FailureKind | "circuit-open" | "deadline" | "malformed";
+
+/**
+ * An upstream failure, classified once where it happened. `code` is the upstream's error name;
+ * `retryAfterSeconds` is when retrying can help (the breaker's remaining open time, the upstream's own
+ * Retry-After, or a default for the kind): the one mapping to problems (`http/upstream-problem.ts`)
+ * reads it.
+ */
 export class UpstreamError extends Error {
   override name = "UpstreamError";
   readonly api: string;
   readonly region: string;
-  readonly kind: FailureKind | "circuit-open" | "deadline";
+  readonly kind: UpstreamKind;
   readonly code: string;
+  readonly retryAfterSeconds: number;
+  /**
+   * Whether any attempt reached the upstream. False when the breaker or the quota refused every attempt:
+   * a write that was never sent certainly did not happen.
+   */
+  sent = true;
+  /** The upstream as a person knows it ("the AWS Price List API"); set by the guard. */
+  title: string | undefined;
 
-  constructor(api: string, region: string, kind: UpstreamError["kind"], cause: unknown, message?: string) {
-    const code = (cause as { name?: string } | undefined)?.name ?? kind;
+  constructor(
+    api: string,
+    region: string,
+    kind: UpstreamKind,
+    cause: unknown,
+    message?: string,
+    retryAfterSeconds?: number,
+  ) {
+    const c = cause as { name?: string; code?: string; retryAfterSeconds?: number } | undefined;
+    const code = c instanceof HttpStatusError ? c.code : (c?.name ?? kind);
     super(message ?? `${api} (${region}) ${kind}: ${(cause as Error | undefined)?.message ?? code}`, {
       cause,
     });
@@ -23,6 +57,8 @@ export class UpstreamError extends Error {
     this.region = region;
     this.kind = kind;
     this.code = code;
+    const asked = c instanceof HttpStatusError ? c.retryAfterSeconds : undefined;
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds ?? asked ?? DEFAULT_RETRY_AFTER_S[kind]));
   }
 }
 
@@ -36,6 +72,10 @@ export interface BreakerOptions {
 
 export interface GuardOptions {
   api: string;
+  /** The upstream as a person knows it, for problems ("the AWS Price List API"). */
+  title?: string;
+  /** The cloud's classifier for what its SDK or HTTP client throws. */
+  classify: Classify;
   limiter: UpstreamLimiter;
   /** Retries after the first attempt (throttling and transient failures only). */
   retries: number;
@@ -71,6 +111,8 @@ export class Guard {
   readonly api: string;
   readonly #options: GuardOptions;
   readonly #breakers = new Map<string, CircuitBreaker<[Action, AbortSignal], unknown>>();
+  /** When each region's breaker last opened (epoch ms), for Retry-After. */
+  readonly #openedAt = new Map<string, number>();
   readonly #random: () => number;
 
   constructor(options: GuardOptions) {
@@ -98,12 +140,19 @@ export class Guard {
       metrics.setBreakerState(api, region, s);
       logger.warn({ api, region, state: s }, `circuit breaker ${s}`);
     };
+    breaker.on("open", () => this.#openedAt.set(region, Date.now()));
     breaker.on("open", state("open"));
     breaker.on("halfOpen", state("half-open"));
     breaker.on("close", state("closed"));
     metrics.setBreakerState(api, region, "closed");
     this.#breakers.set(region, breaker);
     return breaker;
+  }
+
+  /** Seconds until the region's open breaker lets a trial call through. */
+  #openFor(region: string): number {
+    const openedAt = this.#openedAt.get(region) ?? Date.now();
+    return Math.max(1, (openedAt + this.#options.breaker.resetTimeoutMs - Date.now()) / 1000);
   }
 
   /** Breaker state per region, for health and metrics. */
@@ -126,7 +175,7 @@ export class Guard {
       return value;
     } catch (error) {
       const cause = timeout.signal.aborted && !signal.aborted ? timeout.signal.reason : error;
-      const kind = classifyAwsError(cause, caller);
+      const kind = this.#options.classify(cause, caller);
       metrics.upstreamCalls.inc({ api, region, outcome: kind });
       throw new UpstreamError(api, region, kind, cause);
     } finally {
@@ -140,13 +189,14 @@ export class Guard {
    * that never got a slot before its deadline was never sent, so it is neither a success nor a failure
    * of the upstream.
    */
-  async #paced<T>(breaker: CircuitBreaker<[Action, AbortSignal], unknown>, action: Action, region: string, signal: AbortSignal, caller: AbortSignal | undefined, deadlineAt: number): Promise<T> {
+  async #paced<T>(breaker: CircuitBreaker<[Action, AbortSignal], unknown>, action: Action, region: string, signal: AbortSignal, caller: AbortSignal | undefined, deadlineAt: number, onFire: () => void): Promise<T> {
     const { limiter, api } = this.#options;
     let fired = false;
     try {
       return (await limiter.schedule(
         () => {
           fired = true;
+          onFire();
           return breaker.fire(action, signal);
         },
         signal,
@@ -183,6 +233,10 @@ export class Guard {
     const signal = caller ? AbortSignal.any([caller, deadline]) : deadline;
     const deadlineAt = Date.now() + deadlineMs;
     const action: Action = (s) => this.#send(region, fn, s, caller);
+    let sent = false;
+    const onFire = () => {
+      sent = true;
+    };
 
     try {
       return (await pRetry(
@@ -190,11 +244,11 @@ export class Guard {
           if (breaker.opened) {
             metrics.breakerRejections.inc({ api, region });
             throw new AbortError(
-              new UpstreamError(api, region, "circuit-open", undefined, `${api} (${region}): circuit open`),
+              new UpstreamError(api, region, "circuit-open", undefined, `${api} (${region}): circuit open`, this.#openFor(region)),
             );
           }
           try {
-            return await this.#paced<T>(breaker, action, region, signal, caller, deadlineAt);
+            return await this.#paced<T>(breaker, action, region, signal, caller, deadlineAt, onFire);
           } catch (error) {
             if (error instanceof UpstreamError) {
               if (!isRetryable(error.kind as FailureKind)) throw new AbortError(error);
@@ -205,7 +259,7 @@ export class Guard {
             // opossum's own refusals: open, or half-open with its one trial already in flight.
             metrics.breakerRejections.inc({ api, region });
             throw new AbortError(
-              new UpstreamError(api, region, "circuit-open", error, `${api} (${region}): circuit open`),
+              new UpstreamError(api, region, "circuit-open", error, `${api} (${region}): circuit open`, this.#openFor(region)),
             );
           }
         },
@@ -230,18 +284,14 @@ export class Guard {
         },
       )) as T;
     } catch (error) {
-      if (error instanceof UpstreamError) throw error;
-      if (caller?.aborted) throw new UpstreamError(api, region, "aborted", caller.reason);
-      if (deadline.aborted) {
-        throw new UpstreamError(
-          api,
-          region,
-          "deadline",
-          error,
-          `${api} (${region}): no answer within ${deadlineMs} ms`,
-        );
-      }
-      throw new UpstreamError(api, region, "transient", error);
+      let failure: UpstreamError;
+      if (error instanceof UpstreamError) failure = error;
+      else if (caller?.aborted) failure = new UpstreamError(api, region, "aborted", caller.reason);
+      else if (deadline.aborted) failure = new UpstreamError(api, region, "deadline", error, `${api} (${region}): no answer within ${deadlineMs} ms`);
+      else failure = new UpstreamError(api, region, "transient", error);
+      failure.sent = sent;
+      failure.title ??= this.#options.title;
+      throw failure;
     } finally {
       clearTimeout(deadlineTimer);
     }

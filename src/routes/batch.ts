@@ -1,43 +1,17 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import type { AnyServiceDef, CloudPlugin, QuestionContext } from "../clouds/types.ts";
+import type { PriceProvider } from "../domain/price.ts";
+import { didYouMean } from "../domain/suggest.ts";
 import { ApiError } from "../errors.ts";
+import type { FallbackTables } from "../fallback/tables.ts";
 import { fieldErrors } from "../http/problem.ts";
+import { defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
-import { type BatchQuery, runBatch } from "../pricing/batch.ts";
-import { SAGEMAKER_COMPONENTS, SAGEMAKER_INSTANCE_TYPE } from "../pricing/catalog.ts";
-import type { PriceProvider } from "../pricing/provider.ts";
-import { parseInstanceTypes } from "./prices.ts";
-import { authProblems, ProblemSchema, problemResponse, regionField } from "./schemas.ts";
+import { type BatchQuestion, runBatch } from "../pricing/batch.ts";
+import { questionContext } from "./prices.ts";
+import { authProblems, ProblemSchema, problemResponse, querySchema, regionField } from "./schemas.ts";
 
 export const MAX_BATCH = 500;
-
-const queryShape = z.discriminatedUnion(
-  "service",
-  [
-    z.strictObject({ service: z.literal("eks"), region: regionField }),
-    z.strictObject({ service: z.literal("lambda"), region: regionField }),
-    z.strictObject({
-      service: z.literal("ec2"),
-      region: regionField,
-      instanceType: z
-        .union([z.string(), z.array(z.string())])
-        .optional()
-        .openapi({ example: ["m5.large", "c5.xlarge"] }),
-    }),
-    z.strictObject({
-      service: z.literal("sagemaker"),
-      region: regionField,
-      component: z
-        .enum(SAGEMAKER_COMPONENTS, { error: `must be one of ${SAGEMAKER_COMPONENTS.join(", ")}` })
-        .optional(),
-      instanceType: z
-        .string()
-        .max(64)
-        .regex(SAGEMAKER_INSTANCE_TYPE, "must be a SageMaker instance type, such as ml.m5.xlarge")
-        .optional(),
-    }),
-  ],
-  { error: "service must be one of eks, ec2, lambda, sagemaker" },
-);
 
 const BatchRequest = z
   .strictObject({
@@ -45,7 +19,7 @@ const BatchRequest = z
       .array(
         z.unknown().openapi({
           type: "object",
-          description: "The same parameters as the GET endpoint, plus `service`.",
+          description: "`cloud` (default `aws`), `service`, `region`, and the same parameters as the service's GET endpoint.",
         }),
       )
       .min(1)
@@ -54,7 +28,7 @@ const BatchRequest = z
   .openapi("BatchRequest", {
     example: {
       queries: [
-        { service: "ec2", region: "us-east-1", instanceType: ["m5.large", "c5.xlarge"] },
+        { cloud: "aws", service: "ec2", region: "us-east-1", instanceType: ["m5.large", "c5.xlarge"] },
         { service: "eks", region: "eu-west-1" },
       ],
     },
@@ -65,21 +39,20 @@ const BatchResponse = z
     results: z.array(
       z.object({
         status: z.number().int().openapi({ description: "What the GET endpoint would have answered." }),
-        body: z
-          .union([z.record(z.string(), z.unknown()), ProblemSchema])
-          .openapi({ description: "A price response, or a problem." }),
+        body: z.union([z.record(z.string(), z.unknown()), ProblemSchema]).openapi({ description: "A price response, or a problem." }),
       }),
     ),
   })
   .openapi("BatchResponse");
 
-const batchRoute = createRoute({
+const batchRoute = defineRoute({
+  scope: "prices:read",
   method: "post",
   path: "/v1/prices/batch",
   operationId: "batchPrices",
   tags: ["prices"],
   summary: "Many price lookups in one request",
-  description: `Up to ${MAX_BATCH} queries; results in the same order, each with the status and body the GET endpoint would answer. EC2 queries of one region are merged into one upstream lookup.`,
+  description: `Up to ${MAX_BATCH} queries, of any cloud and service; results in the same order, each with the status and body the GET endpoint would answer. Queries naming ids of the same cloud, service and region are merged into one lookup.`,
   request: { body: { required: true, content: { "application/json": { schema: BatchRequest } } } },
   responses: {
     200: { description: "One result per query", content: { "application/json": { schema: BatchResponse } } },
@@ -90,35 +63,68 @@ const batchRoute = createRoute({
   },
 });
 
-function toQuery(raw: unknown, index: number): BatchQuery | ApiError {
-  const parsed = queryShape.safeParse(raw);
-  if (!parsed.success) {
-    const errors = fieldErrors(parsed.error).map((e) => ({
-      ...e,
-      parameter: `queries[${index}].${e.parameter}`,
-    }));
-    return new ApiError("invalid_request", `invalid query at index ${index}`, { errors });
-  }
-  const q = parsed.data;
-  switch (q.service) {
-    case "ec2":
-      try {
-        return { service: "ec2", region: q.region, instanceTypes: parseInstanceTypes(q.instanceType) };
-      } catch (error) {
-        if (error instanceof ApiError) return error;
-        throw error;
-      }
-    case "sagemaker":
-      return { service: "sagemaker", region: q.region, component: q.component, instanceType: q.instanceType };
-    default:
-      return { service: q.service, region: q.region };
-  }
+interface ServiceEntry {
+  cloud: CloudPlugin;
+  service: AnyServiceDef;
+  schema: z.ZodType;
+  ctx: QuestionContext;
 }
 
-export function batchRoutes(prices: PriceProvider) {
+const head = z.object({ cloud: z.string().default("aws"), service: z.string() }).loose();
+
+export interface BatchRouteDeps {
+  clouds: readonly CloudPlugin[];
+  prices: (cloud: string) => PriceProvider;
+  tables: FallbackTables;
+}
+
+/** The batch: each query validated by its service's own parameters (the GET route's), then answered. */
+export function batchRoutes(deps: BatchRouteDeps) {
+  const entries = new Map<string, ServiceEntry>();
+  for (const cloud of deps.clouds) {
+    for (const service of cloud.services) {
+      const schema = querySchema({
+        cloud: z.literal(cloud.id),
+        service: z.literal(service.id),
+        region: regionField(cloud.regions),
+        ...service.params,
+      });
+      entries.set(`${cloud.id}/${service.id}`, { cloud, service, schema, ctx: questionContext(deps.tables, cloud.id, service.id) });
+    }
+  }
+  const clouds = deps.clouds.map((c) => c.id);
+
+  const toQuestion = (raw: unknown, index: number): BatchQuestion | ApiError => {
+    const invalid = (errors: Array<{ parameter: string; message: string }>) =>
+      new ApiError("invalid_request", `invalid query at index ${index}`, {
+        errors: errors.map((e) => ({ ...e, parameter: `queries[${index}].${e.parameter}` })),
+      });
+    const top = head.safeParse(raw);
+    if (!top.success) return invalid(fieldErrors(top.error));
+    const { cloud, service } = top.data;
+    if (!clouds.includes(cloud)) {
+      return invalid([{ parameter: "cloud", message: `must be one of ${clouds.join(", ")}${didYouMean(cloud, clouds)}` }]);
+    }
+    const entry = entries.get(`${cloud}/${service}`);
+    if (!entry) {
+      const services = (deps.clouds.find((c) => c.id === cloud) as CloudPlugin).services.map((s) => s.id);
+      return invalid([{ parameter: "service", message: `must be one of ${services.join(", ")}${didYouMean(service, services)}` }]);
+    }
+    const parsed = entry.schema.safeParse({ ...(raw as object), cloud });
+    if (!parsed.success) return invalid(fieldErrors(parsed.error));
+    const { region, cloud: _c, service: _s, ...params } = parsed.data as { region: string; cloud: string; service: string } & Record<string, unknown>;
+    try {
+      const question = { cloud, service, region, ...entry.service.question(params, entry.ctx) };
+      return { question, service: entry.service, prices: deps.prices(cloud) };
+    } catch (error) {
+      if (error instanceof ApiError) return invalid(error.errors ?? [{ parameter: "(query)", message: error.message }]);
+      throw error;
+    }
+  };
+
   return createRouter().openapi(batchRoute, async (c) => {
     const { queries } = c.req.valid("json");
-    const results = await runBatch(prices, queries.map(toQuery), c.get("signal"));
+    const results = await runBatch(queries.map(toQuestion), { signal: c.get("signal"), requestId: c.get("requestId") });
     return c.json({ results }, 200);
   });
 }

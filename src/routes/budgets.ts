@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { createBudgetOnce } from "../budgets/create.ts";
+import { z } from "@hono/zod-openapi";
+import { createBudgetOnce, readBack } from "../budgets/create.ts";
 import { type Begin, fingerprint, type IdempotencyStore } from "../budgets/idempotency.ts";
 import { projectBudget } from "../budgets/projection.ts";
 import { BudgetInputSchema, toBudgetInput } from "../budgets/validate.ts";
@@ -7,10 +7,15 @@ import type { BudgetSource } from "../domain/budgets.ts";
 import type { CostSource } from "../domain/costs.ts";
 import { addDays, addMonths, isIsoDate } from "../domain/dates.ts";
 import { ApiError } from "../errors.ts";
+import { defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
+import { MoneySchema as money } from "./costs.ts";
 import { authProblems, problemResponse, querySchema } from "./schemas.ts";
 
-const money = z.object({ amount: z.string(), unit: z.string() });
+const provenance = {
+  source: z.enum(["live", "mock"]).openapi({ description: "Where the budgets came from: AWS Budgets (live) or the mock account." }),
+  asOf: z.string().openapi({ description: "When they were read (ISO timestamp)." }),
+};
 const BudgetSchema = z
   .object({
     name: z.string(),
@@ -27,6 +32,8 @@ const BudgetSchema = z
   })
   .openapi("Budget");
 
+const BudgetAnswer = BudgetSchema.extend(provenance).openapi("BudgetAnswer");
+
 const nameParam = z
   .string()
   .min(1)
@@ -40,112 +47,14 @@ const readErrors = {
   503: problemResponse("AWS Budgets is unavailable."),
 };
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/v1/budgets/aws",
-  operationId: "listBudgets",
-  tags: ["budgets"],
-  summary: "Every budget of the account (all pages), with actual and forecasted spend",
-  request: { query: querySchema({}) },
-  responses: {
-    200: { description: "Budgets", content: { "application/json": { schema: z.object({ budgets: z.array(BudgetSchema), source: z.string() }) } } },
-    ...readErrors,
-  },
-});
-
-const getRoute = createRoute({
-  method: "get",
-  path: "/v1/budgets/aws/{name}",
-  operationId: "getBudget",
-  tags: ["budgets"],
-  summary: "One budget",
-  request: { params: z.object({ name: nameParam }) },
-  responses: { 200: { description: "Budget", content: { "application/json": { schema: BudgetSchema } } }, ...readErrors },
-});
-
-const historyRoute = createRoute({
-  method: "get",
-  path: "/v1/budgets/aws/{name}/history",
-  operationId: "getBudgetHistory",
-  tags: ["budgets"],
-  summary: "Budgeted vs actual per period (DescribeBudgetPerformanceHistory)",
-  request: {
-    params: z.object({ name: nameParam }),
-    query: querySchema({
-      start: z.string().refine(isIsoDate, "must be a date YYYY-MM-DD").optional().openapi({ param: { name: "start", in: "query" }, example: "2026-01-01" }),
-      end: z.string().refine(isIsoDate, "must be a date YYYY-MM-DD").optional().openapi({ param: { name: "end", in: "query" }, example: "2026-12-01" }),
-    }),
-  },
-  responses: {
-    200: {
-      description: "History",
-      content: {
-        "application/json": {
-          schema: z.object({ name: z.string(), type: z.string(), timeUnit: z.string(), periods: z.array(z.object({ start: z.string(), end: z.string(), budgeted: money, actual: money })), source: z.string() }),
-        },
-      },
-    },
-    ...readErrors,
-  },
-});
-
-const projectionRoute = createRoute({
-  method: "get",
-  path: "/v1/budgets/aws/{name}/projection",
-  operationId: "getBudgetProjection",
-  tags: ["budgets"],
-  summary: "Actual to date, forecast to period end, projected % of the limit, and the (projected) breach date",
-  request: { params: z.object({ name: nameParam }) },
-  responses: {
-    200: { description: "Projection", content: { "application/json": { schema: z.record(z.string(), z.unknown()).openapi("BudgetProjection") } } },
-    ...readErrors,
-  },
-});
-
-const createRouteDef = createRoute({
-  method: "post",
-  path: "/v1/budgets/aws",
-  operationId: "createBudget",
-  tags: ["budgets"],
-  summary: "Create a budget, exactly once",
-  description:
-    "Needs `budgets:write`. Validated against AWS's rules. `?dryRun=true` answers what would be created without calling AWS. With an `Idempotency-Key` header, the same key and body within 24 hours returns the first result (header `Idempotent-Replayed: true`) without a second CreateBudget; the same key with another body is a 422. A budget of the same name: 200 with it when it equals the request, else 409 naming the difference.",
-  request: {
-    query: querySchema({ dryRun: z.enum(["true", "false"]).optional().openapi({ param: { name: "dryRun", in: "query" } }) }),
-    headers: z.object({ "idempotency-key": z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces").optional() }),
-    body: { required: true, content: { "application/json": { schema: BudgetInputSchema } } },
-  },
-  responses: {
-    201: { description: "Created", content: { "application/json": { schema: BudgetSchema } } },
-    200: { description: "Already existed as asked, or a dry run", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
-    ...authProblems,
-    400: problemResponse("The budget breaks one of AWS's rules; `errors` names each field."),
-    413: problemResponse("The body is over the size limit."),
-    415: problemResponse("The body is not application/json."),
-    409: problemResponse("A different budget has that name, the account's budget limit is reached, or the same Idempotency-Key is in flight."),
-    422: problemResponse("The Idempotency-Key was used with a different body."),
-    503: problemResponse("AWS Budgets did not confirm; nothing was created."),
-  },
-});
-
-const deleteRoute = createRoute({
-  method: "delete",
-  path: "/v1/budgets/aws/{name}",
-  operationId: "deleteBudget",
-  tags: ["budgets"],
-  summary: "Delete a budget",
-  description: "Needs `budgets:write`.",
-  request: { params: z.object({ name: nameParam }) },
-  responses: { 204: { description: "Deleted" }, ...readErrors },
-});
-
 export interface BudgetRouteDeps {
+  /** The cloud whose budgets these are: the routes are /v1/budgets/{cloud}. */
+  cloud: string;
   budgets: BudgetSource;
   costs: CostSource;
   idempotency: IdempotencyStore;
   today: () => string;
-  /** live or mock: where the budgets come from. */
-  source: "live" | "mock";
+  now: () => Date;
 }
 
 function notFound(name: string): never {
@@ -153,14 +62,126 @@ function notFound(name: string): never {
 }
 
 export function budgetRoutes(deps: BudgetRouteDeps) {
+  const op = (name: string) => (deps.cloud === "aws" ? name : `${name}${deps.cloud[0]?.toUpperCase()}${deps.cloud.slice(1)}`);
+  const listRoute = defineRoute({
+    scope: "budgets:read",
+    method: "get",
+    path: `/v1/budgets/${deps.cloud}`,
+    operationId: op("listBudgets"),
+    tags: ["budgets"],
+    summary: "Every budget of the account (all pages), with actual and forecasted spend",
+    request: { query: querySchema({}) },
+    responses: {
+      200: { description: "Budgets", content: { "application/json": { schema: z.object({ budgets: z.array(BudgetSchema), ...provenance }) } } },
+      ...readErrors,
+    },
+  });
+
+  const getRoute = defineRoute({
+    scope: "budgets:read",
+    method: "get",
+    path: `/v1/budgets/${deps.cloud}/{name}`,
+    operationId: op("getBudget"),
+    tags: ["budgets"],
+    summary: "One budget",
+    request: { params: z.object({ name: nameParam }) },
+    responses: { 200: { description: "Budget", content: { "application/json": { schema: BudgetAnswer } } }, ...readErrors },
+  });
+
+  const historyRoute = defineRoute({
+    scope: "budgets:read",
+    method: "get",
+    path: `/v1/budgets/${deps.cloud}/{name}/history`,
+    operationId: op("getBudgetHistory"),
+    tags: ["budgets"],
+    summary: "Budgeted vs actual per period (DescribeBudgetPerformanceHistory)",
+    request: {
+      params: z.object({ name: nameParam }),
+      query: querySchema({
+        start: z.string().refine(isIsoDate, "must be a date YYYY-MM-DD").optional().openapi({ param: { name: "start", in: "query" }, example: "2026-01-01" }),
+        end: z.string().refine(isIsoDate, "must be a date YYYY-MM-DD").optional().openapi({ param: { name: "end", in: "query" }, example: "2026-12-01" }),
+      }),
+    },
+    responses: {
+      200: {
+        description: "History",
+        content: {
+          "application/json": {
+            schema: z.object({ name: z.string(), type: z.string(), timeUnit: z.string(), periods: z.array(z.object({ start: z.string(), end: z.string(), budgeted: money, actual: money })), ...provenance }),
+          },
+        },
+      },
+      ...readErrors,
+    },
+  });
+
+  const projectionRoute = defineRoute({
+    scope: "budgets:read",
+    method: "get",
+    path: `/v1/budgets/${deps.cloud}/{name}/projection`,
+    operationId: op("getBudgetProjection"),
+    tags: ["budgets"],
+    summary: "Actual to date, forecast to period end, projected % of the limit, and the (projected) breach date",
+    request: { params: z.object({ name: nameParam }) },
+    responses: {
+      200: { description: "Projection", content: { "application/json": { schema: z.record(z.string(), z.unknown()).openapi("BudgetProjection") } } },
+      ...readErrors,
+    },
+  });
+
+  const createRouteDef = defineRoute({
+    scope: "budgets:write",
+    method: "post",
+    path: `/v1/budgets/${deps.cloud}`,
+    operationId: op("createBudget"),
+    tags: ["budgets"],
+    summary: "Create a budget, exactly once",
+    description:
+      "Needs `budgets:write`. Validated against AWS's rules. `?dryRun=true` answers what would be created without calling AWS. With an `Idempotency-Key` header, the same key and body within 24 hours returns the first result (header `Idempotent-Replayed: true`) without a second CreateBudget; the same key with another body is a 422. A budget of the same name: 200 with it when it equals the request, else 409 naming the difference.",
+    request: {
+      query: querySchema({ dryRun: z.enum(["true", "false"]).optional().openapi({ param: { name: "dryRun", in: "query" } }) }),
+      headers: z.object({ "idempotency-key": z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces").optional() }),
+      body: { required: true, content: { "application/json": { schema: BudgetInputSchema } } },
+    },
+    responses: {
+      201: { description: "Created", content: { "application/json": { schema: BudgetSchema } } },
+      200: { description: "Already existed as asked, or a dry run", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
+      ...authProblems,
+      400: problemResponse("The budget breaks one of AWS's rules; `errors` names each field."),
+      413: problemResponse("The body is over the size limit."),
+      415: problemResponse("The body is not application/json."),
+      409: problemResponse("A different budget has that name, the account's budget limit is reached, or the same Idempotency-Key is in flight."),
+      422: problemResponse("The Idempotency-Key was used with a different body."),
+      503: problemResponse(
+        "AWS Budgets did not confirm. `upstream_unavailable`: nothing was created, retry. `outcome_unknown`: the create was sent and could not be read back; retry with the same Idempotency-Key (the retry reads back first and never creates twice).",
+      ),
+    },
+  });
+
+  const deleteRoute = defineRoute({
+    scope: "budgets:write",
+    method: "delete",
+    path: `/v1/budgets/${deps.cloud}/{name}`,
+    operationId: op("deleteBudget"),
+    tags: ["budgets"],
+    summary: "Delete a budget",
+    description: "Needs `budgets:write`.",
+    request: { params: z.object({ name: nameParam }) },
+    responses: { 204: { description: "Deleted" }, ...readErrors },
+  });
+
+  // Budgets are read from their source on every request: as of now.
+  const provenanceNow = () => ({ source: deps.budgets.origin, asOf: deps.now().toISOString() });
   return createRouter()
     .openapi(listRoute, async (c) => {
       const budgets = await deps.budgets.list(c.get("signal"));
-      return c.json({ budgets, source: deps.source }, 200);
+      c.set("source", deps.budgets.origin);
+      return c.json({ budgets, ...provenanceNow() }, 200);
     })
     .openapi(getRoute, async (c) => {
       const budget = (await deps.budgets.get(c.req.valid("param").name, c.get("signal"))) ?? notFound(c.req.valid("param").name);
-      return c.json(budget, 200);
+      c.set("source", deps.budgets.origin);
+      return c.json({ ...budget, ...provenanceNow() }, 200);
     })
     .openapi(historyRoute, async (c) => {
       const { name } = c.req.valid("param");
@@ -175,7 +196,7 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
       if (start < addMonths(today, -60)) throw bad("start", `at most 5 years back: ${addMonths(today, -60)} or later`);
       const history = (await deps.budgets.history(name, start, end, c.get("signal"))) ?? notFound(name);
       c.set("source", history.source);
-      return c.json(history, 200);
+      return c.json({ ...history, asOf: deps.now().toISOString() }, 200);
     })
     .openapi(projectionRoute, async (c) => {
       const { name } = c.req.valid("param");
@@ -190,6 +211,7 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
       const key = c.req.valid("header")["idempotency-key"];
       const scope = c.get("apiKey")?.id ?? "anonymous";
       const print = fingerprint(input);
+      const signal = c.get("signal");
       if (key) {
         const begun: Begin = await deps.idempotency.begin(scope, key, print);
         if (begun.kind === "mismatch") throw new ApiError("idempotency_mismatch", "this Idempotency-Key was used with a different request body");
@@ -199,14 +221,27 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
           // The first request's own status and body: a stored Budget (201 or 200).
           return c.json(begun.response.body as never, begun.response.status as 201);
         }
+        if (begun.kind === "unknown") {
+          // An earlier create with this key was sent and never confirmed: read back before anything else.
+          const found = await readBack(deps.budgets, input, signal);
+          if (found.state === "created") {
+            await deps.idempotency.finish(scope, key, print, { status: 201, body: found.budget });
+            return c.json(found.budget, 201);
+          }
+          await deps.idempotency.retake(scope, key, print);
+        }
       }
       try {
-        const outcome = await createBudgetOnce(deps.budgets, input, c.get("signal"));
+        const outcome = await createBudgetOnce(deps.budgets, input, signal);
         if (key) await deps.idempotency.finish(scope, key, print, { status: outcome.status, body: outcome.budget });
         return outcome.status === 201 ? c.json(outcome.budget, 201) : c.json(outcome.budget as never, 200);
       } catch (error) {
-        // Nothing was created: the key may be used again.
-        if (key) await deps.idempotency.abandon(scope, key);
+        if (key) {
+          // Unknown outcome: the key stays taken until a retry reads back. Anything else: nothing was
+          // created, and the key may be used again.
+          if (error instanceof ApiError && error.code === "outcome_unknown") await deps.idempotency.markUnknown(scope, key, print);
+          else await deps.idempotency.abandon(scope, key);
+        }
         throw error;
       }
     })

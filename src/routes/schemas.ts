@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { SOURCES, UNITS } from "../domain/price.ts";
-import { AWS_REGIONS, isAwsRegion } from "../domain/regions.ts";
+import { ARCHITECTURES, SOURCES, UNITS } from "../domain/price.ts";
+import type { RegionCatalog } from "../domain/regions.ts";
 import { ERROR_STATUS } from "../errors.ts";
 
 /** Schemas shared by routes: they are both the validation and the published contract. */
@@ -14,18 +14,31 @@ export function querySchema<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-/** An AWS region code, in a body; `regionParam` is the same as a query parameter. */
-export const regionField = z
-  .string()
-  .refine(isAwsRegion, { message: "must be a known AWS region code, such as us-east-1 or eu-west-1" })
-  .openapi({ description: "AWS region code.", example: "us-east-1" });
+/**
+ * A region of one cloud, in a body: any case accepted, answered in the cloud's casing; an unknown code
+ * is a 400 naming the closest ones. `regionParam` is the same as a query parameter.
+ */
+export function regionField(regions: RegionCatalog) {
+  return z
+    .string()
+    .transform((value, ctx) => {
+      const region = regions.normalize(value);
+      if (region) return region;
+      ctx.issues.push({ code: "custom", input: value, message: regions.explain(value) });
+      return z.NEVER;
+    })
+    .openapi({ type: "string", description: `${regions.cloud} region code.`, example: regions.example });
+}
 
-export const regionParam = regionField.openapi({
-  param: { name: "region", in: "query" },
-  description: "AWS region code.",
-  example: "us-east-1",
-  enum: [...AWS_REGIONS],
-});
+export function regionParam(regions: RegionCatalog) {
+  return regionField(regions).openapi({
+    param: { name: "region", in: "query" },
+    type: "string",
+    description: `${regions.cloud} region code (any case).`,
+    example: regions.example,
+    enum: [...regions.codes],
+  });
+}
 
 export const PriceTierSchema = z
   .object({
@@ -47,6 +60,12 @@ export const PriceItemSchema = z
     tiers: z.array(PriceTierSchema).optional(),
     vcpu: z.number().optional(),
     memoryGiB: z.number().optional(),
+    architecture: z.enum(ARCHITECTURES).optional(),
+    gpu: z
+      .object({ count: z.number().int(), model: z.string(), manufacturer: z.string().optional(), memoryGiB: z.number().optional() })
+      .optional()
+      .openapi({ description: "The instance's GPUs (memory is the total across them)." }),
+    burstable: z.boolean().optional().openapi({ description: "A burstable (CPU credit) instance type." }),
     usageType: z
       .string()
       .optional()
@@ -61,16 +80,23 @@ export const UnavailableSchema = z
   .object({ id: z.string(), reason: z.string() })
   .openapi("Unavailable", { description: "An item that cannot be priced; it is never served as 0." });
 
-export function priceResponseSchema(name: string, service: string, extra: z.ZodRawShape = {}) {
+export const FreeTierSchema = z
+  .record(z.string(), z.string())
+  .openapi("FreeTier", {
+    description: "Monthly free grant per account (amounts as decimal strings by name), with its `source` and `asOf`.",
+    example: { requests: "1000000", gbSeconds: "400000", source: "https://aws.amazon.com/lambda/pricing/", asOf: "2026-11-01" },
+  });
+
+export function priceResponseSchema(name: string, cloud: string, service: string) {
   return z
     .object({
-      cloud: z.literal("aws"),
+      cloud: z.literal(cloud),
       service: z.literal(service),
       region: z.string(),
       currency: z.literal("USD"),
       items: z.array(PriceItemSchema),
       unavailable: z.array(UnavailableSchema),
-      ...extra,
+      freeTier: FreeTierSchema.optional(),
     })
     .openapi(name);
 }

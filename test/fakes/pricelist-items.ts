@@ -6,7 +6,7 @@
  * that must not be picked. Prices here are test data, not facts: tests compare answers to these items.
  */
 import { createHash } from "node:crypto";
-import { USAGE_TYPE_PREFIX } from "../../src/aws/usage-types.ts";
+import { USAGE_TYPE_PREFIX } from "../../src/clouds/aws/usage-types.ts";
 
 export const LOCATIONS: Record<string, string> = {
   "us-east-1": "US East (N. Virginia)",

@@ -15,7 +15,7 @@ import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { AWS_REGIONS } from "../../src/domain/regions.ts";
+import { AWS_REGIONS } from "../../src/clouds/aws/regions.ts";
 import { createKey } from "../../src/http/auth.ts";
 import { createServices, type Services } from "../../src/services.ts";
 import { realTables, silentLogger } from "../helpers/app.ts";

@@ -1,14 +1,17 @@
 import { pino } from "pino";
-import { createApp } from "../../src/app.ts";
+import { type AppServices, createApp } from "../../src/app.ts";
+import type { ComposedCloud } from "../../src/clouds/types.ts";
+import type { PriceProvider } from "../../src/domain/price.ts";
 import { loadConfig } from "../../src/config.ts";
-import { type FallbackTables, loadFallbackTables } from "../../src/fallback/tables.ts";
+import { loadTables } from "../../src/clouds/registry.ts";
+import type { FallbackTables } from "../../src/fallback/tables.ts";
 import { createServices, type Services } from "../../src/services.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
 /** The real fallback tables shipped in the repo. */
 export function realTables(): FallbackTables {
-  return loadFallbackTables("fallback-pricing");
+  return loadTables("fallback-pricing");
 }
 
 /** Mock-mode services built by the real composition root, with settings from `env`. */
@@ -31,4 +34,12 @@ export function mockServices(
 /** A mock-mode app (open: no keys configured). */
 export function mockApp(tables: FallbackTables = realTables(), env: Record<string, string> = {}) {
   return createApp(mockServices(tables, env));
+}
+
+/** The same services with AWS's price provider replaced (to make it fail or hang in a test). */
+export function withAwsPrices(services: Services, prices: (original: PriceProvider) => PriceProvider["price"]): AppServices {
+  const composed = new Map(services.composed);
+  const aws = services.composed.get("aws") as ComposedCloud;
+  composed.set("aws", { ...aws, prices: { origin: aws.prices.origin, price: prices(aws.prices) } });
+  return { ...services, composed };
 }

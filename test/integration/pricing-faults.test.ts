@@ -66,7 +66,7 @@ describe("upstream faults", () => {
     const open = await get("/v1/prices/aws/eks?region=us-east-1");
     expect(open.body.items[0]?.source).toBe("fallback");
     expect(fake.calls).toHaveLength(3);
-    expect(h.services.guards[0]?.breakerStates()).toEqual({ "us-east-1": "open" });
+    expect(h.services.composed.get("aws")?.guards[0]?.breakerStates()).toEqual({ "us-east-1": "open" });
     const counters = await h.services.metrics.snapshot();
     expect(counters.upstream_calls_total?.["api=pricing,region=us-east-1,outcome=transient"]).toBe(3);
     expect(counters.breaker_rejections_total?.["api=pricing,region=us-east-1"]).toBe(1);
@@ -77,7 +77,7 @@ describe("upstream faults", () => {
     await new Promise((r) => setTimeout(r, 500));
     const recovered = await get("/v1/prices/aws/eks?region=us-east-1");
     expect(recovered.body.items[0]?.source).toBe("live");
-    expect(h.services.guards[0]?.breakerStates()).toEqual({ "us-east-1": "closed" });
+    expect(h.services.composed.get("aws")?.guards[0]?.breakerStates()).toEqual({ "us-east-1": "closed" });
   });
 
   it("hung upstream: the request ends at the configured deadline and falls back", async () => {

@@ -3,18 +3,20 @@ import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { setupServer } from "msw/node";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AwsResources } from "../../src/aws/aws-resources.ts";
-import { eksSupportStatus } from "../../src/aws/eks-calendar.ts";
-import type { EksClustersReport, ResourceSource, SageMakerResourcesReport } from "../../src/aws/run-rate.ts";
+import { AwsResources } from "../../src/clouds/aws/aws-resources.ts";
+import { AWS_SERVICES } from "../../src/clouds/aws/catalog.ts";
+import { eksSupportStatus } from "../../src/clouds/aws/eks-calendar.ts";
+import { classifyAwsError } from "../../src/clouds/aws/errors.ts";
+import { MockAccountProbe } from "../../src/clouds/aws/account.ts";
+import type { EksClustersReport, ResourceSource, SageMakerResourcesReport } from "../../src/clouds/aws/run-rate/model.ts";
+import { awsRoutes } from "../../src/clouds/aws/routes.ts";
 import { ApiError } from "../../src/errors.ts";
-import { loadFallbackTables } from "../../src/fallback/tables.ts";
 import { problemJson } from "../../src/http/problem.ts";
 import { createRouter } from "../../src/http/router.ts";
-import { MOCK_RESOURCES_AS_OF, MockResources, mockEksClusters, mockSageMakerInventory } from "../../src/mock/resources.ts";
+import { MOCK_RESOURCES_AS_OF, MockResources, mockEksClusters, mockSageMakerInventory } from "../../src/clouds/aws/mock/resources.ts";
 import { createUpstreamGuard } from "../../src/resilience/upstream-guard.ts";
 import { Metrics } from "../../src/observability/metrics.ts";
 import { FallbackPriceProvider } from "../../src/pricing/fallback-provider.ts";
-import { resourceRoutes } from "../../src/routes/resources.ts";
 import {
   eksCluster,
   eksFargateProfile,
@@ -25,6 +27,7 @@ import {
   serverlessEndpoint,
   trainingJob,
 } from "../fakes/eks-sagemaker-fake.ts";
+import { realTables } from "../helpers/app.ts";
 import { liveConfig } from "../helpers/live.ts";
 
 /**
@@ -41,7 +44,7 @@ const logger = pino({ level: "silent" });
 
 const fake = new FakeEksSageMaker();
 const msw = setupServer(...fake.handlers());
-const prices = new FallbackPriceProvider(loadFallbackTables("fallback-pricing"));
+const prices = new FallbackPriceProvider("aws", AWS_SERVICES, realTables(), "mock");
 
 beforeAll(() => msw.listen({ onUnhandledFrame: "error" }));
 afterAll(() => msw.close());
@@ -60,7 +63,8 @@ afterEach(async () => {
 /** A guard as services.ts builds the Price List one, from the same configuration. */
 function guardFor(api: string, metrics: Metrics, env: Record<string, string>) {
   const config = liveConfig(env);
-  return createUpstreamGuard(config, api, config.pricing, { redis: undefined, metrics, logger });
+  const title = api === "eks" ? "the Amazon EKS API" : "the Amazon SageMaker API";
+  return createUpstreamGuard(config, api, { ratePerSecond: config.PRICING_RATE_PER_SECOND, burst: config.PRICING_BURST }, { redis: undefined, metrics, logger, classify: classifyAwsError, title });
 }
 
 function live(env: Record<string, string> = {}): Harness {
@@ -100,7 +104,12 @@ function live(env: Record<string, string> = {}): Harness {
 /** The routes alone, rendered as the app renders errors. */
 function routesApp(source: ResourceSource) {
   const app = createRouter();
-  app.route("/", resourceRoutes(source));
+  // Open access: these tests are about the run-rate, not scopes.
+  app.use("/v1/*", async (c, next) => {
+    c.set("authorize", async () => void c.set("authorized", true));
+    await next();
+  });
+  app.route("/", awsRoutes(source, new MockAccountProbe(() => NOW)));
   app.onError((error, c) =>
     error instanceof ApiError ? problemJson(c, error) : problemJson(c, new ApiError("internal_error", error.message)),
   );
@@ -179,7 +188,8 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     const fargate = payments?.lines.find((l) => l.id === "fargate-profile/fp-default");
     expect(fargate).toMatchObject({ status: "not-priced", hourly: null });
     expect(fargate?.reason).toMatch(/billed per pod/);
-    expect(payments?.totals).toMatchObject({ hourly: "0.388", monthly: "283.24", complete: true });
+    // Spot and Fargate are left out of the total: it is then incomplete, whatever else was priced.
+    expect(payments?.totals).toMatchObject({ hourly: "0.388", monthly: "283.24", complete: false });
     expect(payments?.nodeGroups.find((g) => g.name === "batch-spot")).toMatchObject({
       capacityType: "SPOT",
       instanceTypes: ["m5.xlarge", "m5a.xlarge"],
@@ -232,7 +242,7 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     expect(report.clusters).toHaveLength(2);
   });
 
-  it("AccessDenied from EKS → a 503 problem naming the API and the code, without AWS's message or a Retry-After", async () => {
+  it("AccessDenied from EKS → a 502 problem naming the API and the code, without AWS's message or a Retry-After", async () => {
     h = live();
     seedEks();
     fake.faults = [
@@ -245,11 +255,11 @@ describe("GET /v1/aws/eks/clusters, live", () => {
       },
     ];
     const res = await routesApp(h.resources).request("/v1/aws/eks/clusters?region=us-east-1");
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(502);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.headers.get("retry-after")).toBeNull();
     const problem = (await res.json()) as { code: string; detail: string };
-    expect(problem.code).toBe("upstream_unavailable");
+    expect(problem.code).toBe("upstream_error");
     expect(problem.detail).toContain("Amazon EKS API (us-east-1)");
     expect(problem.detail).toContain("AccessDeniedException");
     expect(problem.detail).not.toContain("111122223333");
@@ -263,7 +273,8 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     fake.faults = [{ api: "eks", op: "ListClusters", status: 500, type: "ServerException", message: "internal error" }];
     const res = await routesApp(h.resources).request("/v1/aws/eks/clusters?region=eu-west-1");
     expect(res.status).toBe(503);
-    expect(res.headers.get("retry-after")).toBe("30");
+    // A transient failure's Retry-After (the breaker is not open after one failed call).
+    expect(res.headers.get("retry-after")).toBe("5");
     expect(((await res.json()) as { detail: string }).detail).toContain("Amazon EKS API (eu-west-1) is unavailable");
     expect(fake.callsOf("ListClusters")).toHaveLength(2);
   });
@@ -277,7 +288,7 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     expect(report.clusters[1]?.lines[0]).toMatchObject({ priceId: "control-plane.extended", unitPrice: "0.60" });
   });
 
-  it("a region with no prices: everything listed as not available, totals 0 and incomplete, never a fake 0 price", async () => {
+  it("a region with no prices: everything listed as not available, totals null and incomplete, never a fake 0", async () => {
     h = live();
     seedEks("sa-east-1");
     const report = await h.resources.eksClusters("sa-east-1");
@@ -285,7 +296,7 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     for (const line of report.clusters.flatMap((c) => c.lines).filter((l) => l.status !== "not-priced")) {
       expect(line).toMatchObject({ status: "not-available", unitPrice: null, hourly: null });
     }
-    expect(report.totals).toMatchObject({ hourly: "0", complete: false });
+    expect(report.totals).toMatchObject({ hourly: null, monthly: null, complete: false });
   });
 
   it("rejects an unknown region and unknown parameters with 400", async () => {
@@ -347,7 +358,8 @@ describe("GET /v1/aws/sagemaker/resources, live", () => {
       inTotal: false,
     });
     expect(summarizer?.lines[0]?.reason).toMatch(/per second of inference/);
-    expect(summarizer?.totals.hourly).toBe("0");
+    // Billed per use: no hourly figure can be stated for it, and it is not "0".
+    expect(summarizer?.totals).toMatchObject({ hourly: null, complete: false });
 
     expect(orphan?.lines[0]).toMatchObject({ status: "not-available", hourly: null });
 
@@ -388,7 +400,8 @@ describe("GET /v1/aws/sagemaker/resources, live", () => {
     fake.faults = [{ api: "sagemaker", op: "ListTrainingJobs", status: 400, type: "ThrottlingException", message: "Rate exceeded" }];
     const res = await routesApp(h.resources).request("/v1/aws/sagemaker/resources?region=us-east-1");
     expect(res.status).toBe(503);
-    expect(res.headers.get("retry-after")).toBe("30");
+    // Throttling's Retry-After.
+    expect(res.headers.get("retry-after")).toBe("2");
     expect(((await res.json()) as { detail: string }).detail).toContain("Amazon SageMaker API (us-east-1)");
   });
 });
@@ -424,7 +437,8 @@ describe("mock mode", () => {
     expect(lines.some((l) => l.id.startsWith("node-group/") && l.status === "not-priced" && /SPOT/.test(l.reason ?? ""))).toBe(true);
     expect(lines.some((l) => l.id.startsWith("fargate-profile/"))).toBe(true);
     // 0.10 + 3 × 0.096 + 0.60 + 2 × 0.0416
-    expect(body.totals).toMatchObject({ hourly: "1.0712", monthly: "781.976", complete: true });
+    // Spot and Fargate are listed and left out: the total is a lower bound.
+    expect(body.totals).toMatchObject({ hourly: "1.0712", monthly: "781.976", complete: false });
 
     const sm = (await (await routesApp(mock).request("/v1/aws/sagemaker/resources?region=us-east-1")).json()) as SageMakerResourcesReport;
     expect(sm.source).toBe("mock");
@@ -433,7 +447,8 @@ describe("mock mode", () => {
     expect(sm.notebooks).toHaveLength(1);
     expect(sm.trainingJobs).toHaveLength(1);
     // 2 × 0.23 + 0.05 + 2 × 0.23
-    expect(sm.totals).toMatchObject({ hourly: "0.97", complete: true });
+    // The serverless variant is billed per use, outside the hourly total.
+    expect(sm.totals).toMatchObject({ hourly: "0.97", complete: false });
   });
 
   it("the mock account served through the live path prices the same, line for line", async () => {

@@ -39,9 +39,9 @@ describe("POST /v1/prices/batch (mock mode)", () => {
   it("answers every query in order, each with the status its GET would have", async () => {
     const { res, json } = await batch(app, {
       queries: [
-        { service: "ec2", region: "us-east-1", instanceType: ["m5.large", "zz9.mega"] },
+        { service: "ec2", region: "us-east-1", instanceType: ["m5.large", "m5.96xlarge"] },
         { service: "eks", region: "us-east-1" },
-        { service: "ec2", region: "us-east-1", instanceType: "zz9.mega" },
+        { service: "ec2", region: "us-east-1", instanceType: "m5.96xlarge" },
         { service: "lambda", region: "mars-1" },
         { service: "rds", region: "us-east-1" },
         { service: "sagemaker", region: "us-east-1", component: "hosting", instanceType: "ml.m5.xlarge" },
@@ -52,7 +52,7 @@ describe("POST /v1/prices/batch (mock mode)", () => {
     const r = json.results;
     expect(r.map((x) => x.status)).toEqual([200, 200, 404, 400, 400, 200, 200]);
     expect(r[0]?.body.items?.map((i) => i.id)).toEqual(["m5.large"]);
-    expect(r[0]?.body.unavailable?.map((u) => u.id)).toEqual(["zz9.mega"]);
+    expect(r[0]?.body.unavailable?.map((u) => u.id)).toEqual(["m5.96xlarge"]);
     expect(r[2]?.body.code).toBe("price_not_available");
     expect(r[3]?.body.errors?.[0]?.parameter).toBe("queries[3].region");
     expect(r[4]?.body.errors?.[0]?.parameter).toBe("queries[4].service");
@@ -95,7 +95,7 @@ describe("POST /v1/prices/batch (live mode)", () => {
 
   it("500 EC2 queries across regions, cold: one upstream query sequence per region", async () => {
     h = live();
-    const types = [...EC2_TYPES.map((t) => t.type), "zz9.mega"];
+    const types = [...EC2_TYPES.map((t) => t.type), "m5.96xlarge"];
     const queries = Array.from({ length: 500 }, (_, i) => ({
       service: "ec2",
       region: LIVE_REGIONS[i % LIVE_REGIONS.length],
@@ -106,7 +106,7 @@ describe("POST /v1/prices/batch (live mode)", () => {
     expect(json.results).toHaveLength(500);
     json.results.forEach((r, i) => {
       const type = types[i % types.length];
-      if (type === "zz9.mega") expect(r.status).toBe(404);
+      if (type === "m5.96xlarge") expect(r.status).toBe(404);
       else expect(r.body.items?.map((x) => x.id)).toEqual([type]);
     });
     expect(fake.callsFor("AmazonEC2")).toHaveLength(LIVE_REGIONS.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EKS_ITEMS, LAMBDA_ITEMS } from "../../src/pricing/catalog.ts";
+import { EKS_ITEMS, LAMBDA_ITEMS } from "../../src/clouds/aws/catalog.ts";
 import { EC2_TYPES, PUBLICATION, SAGEMAKER_TYPES } from "../fakes/pricelist-items.ts";
 import { type LiveHarness, withLivePricing } from "../helpers/live.ts";
 
@@ -153,9 +153,9 @@ describe("caching", () => {
 
   it("caches a not-found answer briefly: a type AWS does not price is asked once", async () => {
     h = live();
-    const a = await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=zz9.mega");
+    const a = await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=m5.96xlarge");
     expect(a.res.status).toBe(404);
-    const b = await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=zz9.mega");
+    const b = await get("/v1/prices/aws/ec2?region=us-east-1&instanceType=m5.96xlarge");
     expect(b.res.status).toBe(404);
     expect(fake.callsFor("AmazonEC2")).toHaveLength(1);
   });

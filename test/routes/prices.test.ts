@@ -1,8 +1,9 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AWS_REGIONS } from "../../src/domain/regions.ts";
-import { loadFallbackTables } from "../../src/fallback/tables.ts";
-import { EKS_ITEMS, LAMBDA_ITEMS, type PriceService } from "../../src/pricing/catalog.ts";
-import { rowToItem } from "../../src/pricing/fallback-provider.ts";
+import { EKS_ITEMS, LAMBDA_ITEMS } from "../../src/clouds/aws/catalog.ts";
+import { AWS_REGIONS } from "../../src/clouds/aws/regions.ts";
+import { loadTables } from "../../src/clouds/registry.ts";
 import { mockApp, realTables } from "../helpers/app.ts";
 
 const tables = realTables();
@@ -32,14 +33,35 @@ async function problem(path: string, status: number) {
   return body;
 }
 
-const CATALOGUES: Partial<Record<PriceService, readonly string[]>> = {
+const CATALOGUES: Partial<Record<string, readonly string[]>> = {
   eks: Object.keys(EKS_ITEMS),
   lambda: Object.keys(LAMBDA_ITEMS),
 };
 
+/** The raw rows of the shipped table files, read here without any of the server's code. */
+type RawRow = Record<string, unknown> & { id: string; region?: string; source: string };
+function rawRows(service: string): Array<RawRow & { region: string }> {
+  const dir = join("fallback-pricing", "aws");
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json"));
+  const out: Array<RawRow & { region: string }> = [];
+  for (const file of files) {
+    const table = JSON.parse(readFileSync(join(dir, file), "utf8")) as { service: string; region?: string; rows: RawRow[] };
+    if (table.service !== service) continue;
+    for (const row of table.rows) out.push({ ...row, region: (row.region ?? table.region) as string });
+  }
+  return out;
+}
+
+/** What the API must answer for a raw row: its fields as written, stamped `fallback`. */
+function expectedItem(row: RawRow): Record<string, unknown> {
+  const { region: _r, source: _s, specSource: _ss, note: _n, ...served } = row;
+  return { ...served, source: "fallback" };
+}
+
 describe("every price served equals its table row exactly", () => {
   for (const service of ["eks", "ec2", "lambda", "sagemaker"] as const) {
-    const regions = tables.regions(service);
+    const raw = rawRows(service);
+    const regions = [...new Set(raw.map((r) => r.region))].sort();
     it(`${service}: has regions`, () => {
       expect(regions.length).toBeGreaterThan(0);
     });
@@ -48,8 +70,8 @@ describe("every price served equals its table row exactly", () => {
         const { res, body } = await get(`/v1/prices/aws/${service}?region=${region}`);
         expect(res.status).toBe(200);
         expect(body).toMatchObject({ cloud: "aws", service, region, currency: "USD" });
-        const rows = tables.rows(service, region);
-        const expected = rows.map((row) => rowToItem(row, "fallback"));
+        const rows = raw.filter((r) => r.region === region);
+        const expected = rows.map(expectedItem);
         // Catalogue services answer in catalogue order; the others in table order.
         const catalogue = CATALOGUES[service];
         const ordered = catalogue
@@ -73,7 +95,10 @@ describe("every price served equals its table row exactly", () => {
 
 describe("GET /v1/prices/aws/ec2", () => {
   const region = "us-east-1";
-  const known = tables.rows("ec2", region).map((r) => r.id);
+  const known = tables.rows("aws", "ec2", region).map((r) => r.id);
+  // A well-formed instance type without a price here (priced in another region when the tables have
+  // one such; else a size AWS does not sell): valid, so unavailable rather than a 400.
+  const elsewhere = [...tables.ids("aws", "ec2")].find((id) => !known.includes(id)) ?? "m5.96xlarge";
 
   it("accepts repeated and comma-separated instance types, deduped and lower-cased", async () => {
     const [a, b] = known as [string, string];
@@ -82,7 +107,7 @@ describe("GET /v1/prices/aws/ec2", () => {
     );
     expect(res.status).toBe(200);
     expect(body.items.map((i) => i.id)).toEqual([a, b]);
-    expect(body.items[0]).toEqual(rowToItem(tables.get("ec2", region, a)!, "fallback"));
+    expect(body.items[0]).toEqual(expectedItem(rawRows("ec2").find((r) => r.region === region && r.id === a) as RawRow));
     expect(body.unavailable).toEqual([]);
   });
 
@@ -92,25 +117,32 @@ describe("GET /v1/prices/aws/ec2", () => {
   });
 
   it("lists an instance type without a price as unavailable, never as 0", async () => {
-    const { res, body } = await get(`/v1/prices/aws/ec2?region=${region}&instanceType=${known[0]},zz9.mega`);
+    const { res, body } = await get(`/v1/prices/aws/ec2?region=${region}&instanceType=${known[0]},${elsewhere}`);
     expect(res.status).toBe(200);
     expect(body.items.map((i) => i.id)).toEqual([known[0]]);
-    expect(body.unavailable).toEqual([
-      { id: "zz9.mega", reason: expect.stringContaining("no published price") },
-    ]);
+    expect(body.unavailable).toEqual([{ id: elsewhere, reason: expect.stringContaining("no published price") }]);
   });
 
   it("answers 404 naming the instance type when nothing can be priced", async () => {
-    const body = await problem(`/v1/prices/aws/ec2?region=${region}&instanceType=zz9.mega`, 404);
+    const body = await problem(`/v1/prices/aws/ec2?region=${region}&instanceType=${elsewhere}`, 404);
     expect(body.code).toBe("price_not_available");
-    expect(body.detail).toContain("zz9.mega");
+    expect(body.detail).toContain(elsewhere);
     expect(body.detail).toContain(known[0]);
   });
 
+  it("answers a misspelt instance type with a 400 and the closest names, not a 404", async () => {
+    const body = await problem(`/v1/prices/aws/ec2?region=${region}&instanceType=m5.lrge`, 400);
+    expect(body.errors).toEqual([
+      { parameter: "instanceType", message: expect.stringMatching(/"m5\.lrge" is not an EC2 instance type.*did you mean m5\.large/) },
+    ]);
+  });
+
   it.each([
-    ["not-a-type", "not an instance type"],
-    ["m5.large;DROP", "not an instance type"],
-    [",,,", "at least one instance type"],
+    ["not-a-type", "is not an EC2 instance type"],
+    ["m5.large;DROP", "is not an EC2 instance type"],
+    ["zz9.mega", "is not an EC2 instance type"],
+    ["m5.lrge", "did you mean m5.large"],
+    [",,,", "at least one value"],
   ])("rejects instanceType=%s with a 400 naming it", async (value, message) => {
     const body = await problem(
       `/v1/prices/aws/ec2?region=${region}&instanceType=${encodeURIComponent(value)}`,
@@ -123,14 +155,14 @@ describe("GET /v1/prices/aws/ec2", () => {
   });
 
   it("rejects more than 100 instance types", async () => {
-    const many = Array.from({ length: 101 }, (_, i) => `m5.size${i}`).join(",");
+    const many = Array.from({ length: 101 }, (_, i) => `m5.${i + 2}xlarge`).join(",");
     const body = await problem(`/v1/prices/aws/ec2?region=${region}&instanceType=${many}`, 400);
     expect(body.errors?.[0]?.message).toContain("at most 100");
   });
 });
 
 describe("tiers, free tier and partial catalogues (fixture tables)", () => {
-  const fixtures = loadFallbackTables("test/fixtures/fallback-pricing");
+  const fixtures = loadTables("test/fixtures/fallback-pricing");
   const fixtureApp = mockApp(fixtures);
 
   it("serves tiered duration exactly, the last tier open-ended, and the free tier", async () => {
@@ -165,8 +197,8 @@ describe("tiers, free tier and partial catalogues (fixture tables)", () => {
 
 describe("GET /v1/prices/aws/sagemaker", () => {
   // The region with the most SageMaker rows: coverage differs by region (see fallback-pricing/README.md).
-  const region = [...tables.regions("sagemaker")].sort(
-    (a, b) => tables.rows("sagemaker", b).length - tables.rows("sagemaker", a).length,
+  const region = [...tables.regions("aws", "sagemaker")].sort(
+    (a, b) => tables.rows("aws", "sagemaker", b).length - tables.rows("aws", "sagemaker", a).length,
   )[0] as string;
 
   it("filters by component", async () => {
@@ -177,7 +209,7 @@ describe("GET /v1/prices/aws/sagemaker", () => {
   });
 
   it("filters by instance type across components", async () => {
-    const first = tables.rows("sagemaker", region).find((r) => r.id.includes(".ml."))!;
+    const first = tables.rows("aws", "sagemaker", region).find((r) => r.id.includes(".ml."))!;
     const instanceType = first.id.slice(first.id.indexOf(".ml.") + 1);
     const { body } = await get(`/v1/prices/aws/sagemaker?region=${region}&instanceType=${instanceType}`);
     expect(body.items.length).toBeGreaterThan(0);
@@ -200,10 +232,10 @@ describe("GET /v1/prices/aws/sagemaker", () => {
 
   it("answers 404 for a combination without a price", async () => {
     const body = await problem(
-      `/v1/prices/aws/sagemaker?region=${region}&component=training&instanceType=ml.zz9.mega`,
+      `/v1/prices/aws/sagemaker?region=${region}&component=training&instanceType=ml.m5.96xlarge`,
       404,
     );
-    expect(body.detail).toContain("ml.zz9.mega");
+    expect(body.detail).toContain("ml.m5.96xlarge");
   });
 });
 
@@ -214,16 +246,22 @@ describe("region and parameter validation", () => {
     expect(body.errors).toEqual([{ parameter: "region", message: "is required" }]);
   });
 
-  it("rejects an unknown region code with a hint", async () => {
+  it("rejects an unknown region code with the closest ones", async () => {
     const body = await problem("/v1/prices/aws/eks?region=us-east-9", 400);
     expect(body.errors?.[0]).toMatchObject({
       parameter: "region",
-      message: expect.stringContaining("us-east-1"),
+      message: expect.stringContaining("did you mean us-east-1"),
     });
   });
 
+  it("accepts a region in any case and answers in AWS's casing", async () => {
+    const { res, body } = await get("/v1/prices/aws/eks?region=US-EAST-1");
+    expect(res.status).toBe(200);
+    expect(body.region).toBe("us-east-1");
+  });
+
   it("answers 404 for a real region without prices, listing the regions that have them", async () => {
-    const uncovered = AWS_REGIONS.find((r) => tables.rows("eks", r).length === 0);
+    const uncovered = AWS_REGIONS.find((r) => tables.rows("aws", "eks", r).length === 0);
     expect(uncovered).toBeDefined();
     const body = await problem(`/v1/prices/aws/eks?region=${uncovered}`, 404);
     expect(body.code).toBe("price_not_available");
@@ -253,6 +291,6 @@ describe("GET /healthz", () => {
   it("reports status, mode and version", async () => {
     const { res, body } = await get("/healthz");
     expect(res.status).toBe(200);
-    expect(body).toEqual({ status: "ok", mode: "mock", version: "test" });
+    expect(body).toEqual({ status: "ok", mode: "mock", modeReason: "test", version: "test" });
   });
 });

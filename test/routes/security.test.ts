@@ -4,9 +4,8 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createKey, sha256Hex } from "../../src/http/auth.ts";
-import type { PriceProvider } from "../../src/pricing/provider.ts";
 import { createServices, StartupError } from "../../src/services.ts";
-import { mockServices, realTables } from "../helpers/app.ts";
+import { mockServices, realTables, withAwsPrices } from "../helpers/app.ts";
 
 const reader = createKey("reco-engine", ["prices:read"]);
 const writer = createKey("automation", ["budgets:read", "budgets:write", "costs:read"]);
@@ -154,8 +153,8 @@ describe("one error shape everywhere", () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, cb) => { lines.push(String(chunk)); cb(); } });
     const services = mockServices(realTables(), {}, pino({ level: "info" }, sink));
-    const broken = { ...services.prices, eks: () => Promise.reject(new TypeError("secret internals at /srv/app")) } as PriceProvider;
-    const res = await createApp({ ...services, prices: broken }).request(EKS);
+    const broken = withAwsPrices(services, () => () => Promise.reject(new TypeError("secret internals at /srv/app")));
+    const res = await createApp(broken).request(EKS);
     const body = await problem(res, 500, "internal_error");
     expect(JSON.stringify(body)).not.toContain("secret internals");
     const logged = lines.find((l) => l.includes("unhandled error")) ?? "";
@@ -167,12 +166,10 @@ describe("one error shape everywhere", () => {
   it("504 when the request's own deadline passes, aborting the upstream work", async () => {
     const services = mockServices(realTables(), { REQUEST_TIMEOUT_MS: "50" });
     let aborted = false;
-    const hanging = {
-      ...services.prices,
-      eks: (_r: string, o?: { signal?: AbortSignal }) =>
-        new Promise<never>((_, reject) => o?.signal?.addEventListener("abort", () => { aborted = true; reject(o.signal?.reason); })),
-    } as PriceProvider;
-    await problem(await createApp({ ...services, prices: hanging }).request(EKS), 504, "request_timeout");
+    const hanging = withAwsPrices(services, () => (_q, o) =>
+      new Promise<never>((_, reject) => o?.signal?.addEventListener("abort", () => { aborted = true; reject(o.signal?.reason); })),
+    );
+    await problem(await createApp(hanging).request(EKS), 504, "request_timeout");
     expect(aborted).toBe(true);
   });
 });

@@ -1,40 +1,80 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.ts";
+import { ConfigError, envSchema, loadConfig, settingDocs, settingsMarkdown } from "../../src/config.ts";
+
+/** A valid, non-default value for every setting, so that a setting that is not read fails the test. */
+const NON_DEFAULTS: Record<string, [string, unknown]> = {
+  PORT: ["9000", 9000],
+  HOST: ["127.0.0.1", "127.0.0.1"],
+  PRICEBOOK_MODE: ["live", "live"],
+  CREDENTIALS_DETECT_TIMEOUT_MS: ["1234", 1234],
+  FALLBACK_PRICING_DIR: ["/srv/tables", "/srv/tables"],
+  REDIS_URL: ["redis://127.0.0.1:6379", "redis://127.0.0.1:6379"],
+  PRICE_CACHE_TTL_MS: ["1000", 1000],
+  PRICE_NOT_FOUND_TTL_MS: ["500", 500],
+  PRICE_STALE_TTL_MS: ["0", 0],
+  COST_CACHE_TTL_MS: ["7", 7],
+  CACHE_MAX_BYTES: ["1024", 1024],
+  CACHE_LOCK_TTL_MS: ["11", 11],
+  CACHE_LOCK_WAIT_MS: ["0", 0],
+  LIMITER_LOCAL_SHARE: ["0.25", 0.25],
+  UPSTREAM_MAX_CONCURRENT: ["9", 9],
+  UPSTREAM_RETRIES: ["0", 0],
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: ["13", 13],
+  UPSTREAM_DEADLINE_MS: ["14", 14],
+  BREAKER_VOLUME_THRESHOLD: ["15", 15],
+  BREAKER_ERROR_PERCENT: ["16", 16],
+  BREAKER_RESET_MS: ["17", 17],
+  BREAKER_WINDOW_MS: ["18", 18],
+  PRICING_API_REGION: ["ap-south-1", "ap-south-1"],
+  PRICING_RATE_PER_SECOND: ["2.5", 2.5],
+  PRICING_BURST: ["19", 19],
+  BUDGETS_ACCOUNT_ID: ["123456789012", "123456789012"],
+  PRICEBOOK_AUTH: ["off", "off"],
+  PRICEBOOK_API_KEYS: ["[]", "[]"],
+  PRICEBOOK_API_KEYS_FILE: ["/run/secrets/keys", "/run/secrets/keys"],
+  METRICS_KEY_SHA256: ["a".repeat(64), "a".repeat(64)],
+  RATE_LIMIT_PRICES_PER_MINUTE: ["20", 20],
+  RATE_LIMIT_COSTS_PER_MINUTE: ["21", 21],
+  RATE_LIMIT_BUDGETS_READ_PER_MINUTE: ["22", 22],
+  RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE: ["23", 23],
+  BODY_LIMIT_BYTES: ["24", 24],
+  REQUEST_TIMEOUT_MS: ["25", 25],
+  SHUTDOWN_TIMEOUT_MS: ["26", 26],
+  SHUTDOWN_DRAIN_DELAY_MS: ["27", 27],
+  CORS_ALLOWED_ORIGINS: ["https://a.example, https://b.example", ["https://a.example", "https://b.example"]],
+  LOG_LEVEL: ["debug", "debug"],
+  PIPELINE_LOG_INTERVAL_MS: ["0", 0],
+};
 
 describe("loadConfig", () => {
   it("applies defaults on an empty environment", () => {
     const config = loadConfig({});
+    expect(config.REDIS_URL).toBeUndefined();
     expect(config).toMatchObject({
-      port: 8787,
-      mode: "auto",
-      redisUrl: undefined,
-      priceCacheTtlMs: 3_600_000,
-      logLevel: "info",
-      fallbackPricingDir: "fallback-pricing",
+      PORT: 8787,
+      PRICEBOOK_MODE: "auto",
+      PRICE_CACHE_TTL_MS: 3_600_000,
+      LOG_LEVEL: "info",
+      FALLBACK_PRICING_DIR: "fallback-pricing",
+      CORS_ALLOWED_ORIGINS: [],
     });
   });
 
-  it("reads every variable it knows", () => {
-    const config = loadConfig({
-      PORT: "9000",
-      PRICEBOOK_MODE: "live",
-      REDIS_URL: "redis://127.0.0.1:6379",
-      PRICE_CACHE_TTL_MS: "1000",
-      PRICE_NOT_FOUND_TTL_MS: "500",
-      LOG_LEVEL: "debug",
-    });
-    expect(config).toMatchObject({
-      port: 9000,
-      mode: "live",
-      redisUrl: "redis://127.0.0.1:6379",
-      priceCacheTtlMs: 1000,
-      priceNotFoundTtlMs: 500,
-      logLevel: "debug",
-    });
+  it("reads every variable the schema declares, each to its own field", () => {
+    const names = Object.keys(envSchema.shape);
+    // The table above must cover the schema: a new setting needs a line here.
+    expect(Object.keys(NON_DEFAULTS).sort()).toEqual([...names].sort());
+    const config = loadConfig(Object.fromEntries(Object.entries(NON_DEFAULTS).map(([k, [v]]) => [k, v])));
+    for (const [name, [, expected]] of Object.entries(NON_DEFAULTS)) {
+      expect({ name, value: (config as Record<string, unknown>)[name] }).toEqual({ name, value: expected });
+    }
+    const defaults = loadConfig({}) as Record<string, unknown>;
+    for (const [name, [, expected]] of Object.entries(NON_DEFAULTS)) expect({ name, value: defaults[name] }).not.toEqual({ name, value: expected });
   });
 
   it("treats an empty REDIS_URL as unset", () => {
-    expect(loadConfig({ REDIS_URL: "" }).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: "" }).REDIS_URL).toBeUndefined();
   });
 
   it.each([
@@ -44,8 +84,25 @@ describe("loadConfig", () => {
     ["REDIS_URL", "http://localhost:6379"],
     ["PRICE_CACHE_TTL_MS", "-5"],
     ["LOG_LEVEL", "loud"],
+    ["BUDGETS_ACCOUNT_ID", "12345"],
+    ["LIMITER_LOCAL_SHARE", "2"],
   ])("fails fast naming %s when it is %s", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^invalid configuration: ${name}:`));
+  });
+});
+
+describe("the settings documentation", () => {
+  it("documents every setting with a group and a description", () => {
+    const docs = settingDocs();
+    expect(docs.map((d) => d.name).sort()).toEqual(Object.keys(envSchema.shape).sort());
+    for (const d of docs) {
+      expect(d.group, d.name).toBeTruthy();
+      expect(d.description.length, d.name).toBeGreaterThan(5);
+    }
+  });
+
+  it("docs/settings.md is what the schema generates (npm run docs:settings)", () => {
+    expect(readFileSync("docs/settings.md", "utf8")).toBe(settingsMarkdown());
   });
 });

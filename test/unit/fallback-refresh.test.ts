@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refreshFallbackTables } from "../../src/fallback/refresh.ts";
-import { loadFallbackTables } from "../../src/fallback/tables.ts";
+import { refreshFallbackTables } from "../../src/clouds/aws/refresh.ts";
+import { loadTables } from "../../src/clouds/registry.ts";
 import { eksItems, type FakeItem, lambdaItems, sagemakerItems } from "../fakes/pricelist-items.ts";
 
 const BASE = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws";
@@ -68,7 +68,7 @@ function copyTables(): string {
 describe("fallback:refresh from bulk offer files", () => {
   it("replaces rows from the offers, keeps the version and date as source and as-of, and reports changes", async () => {
     const dir = copyTables();
-    const before = loadFallbackTables(dir);
+    const before = loadTables(dir);
     const lines: string[] = [];
     const changes = await refreshFallbackTables({
       dir,
@@ -76,10 +76,10 @@ describe("fallback:refresh from bulk offer files", () => {
       services: ["eks", "ec2", "lambda", "sagemaker"],
       log: (l) => lines.push(l),
     });
-    const after = loadFallbackTables(dir);
+    const after = loadTables(dir);
 
     // Fargate from the real AmazonECS excerpt, with its SKU, version and publication date.
-    const vcpu = after.get("eks", "us-east-1", "fargate.vcpu.x86_64");
+    const vcpu = after.get("aws", "eks", "us-east-1", "fargate.vcpu.x86_64");
     expect(vcpu).toMatchObject({
       price: "0.0404800000",
       sku: "8CESGAFWKAJ98PME",
@@ -88,10 +88,10 @@ describe("fallback:refresh from bulk offer files", () => {
     });
     expect(vcpu?.source).toContain("AmazonECS/current/us-east-1/index.json (offer version 20250828172723)");
     // Extended support computed as standard + surcharge.
-    expect(after.get("eks", "us-east-1", "control-plane.extended")?.price).toBe("0.6");
+    expect(after.get("aws", "eks", "us-east-1", "control-plane.extended")?.price).toBe("0.6");
 
     // EC2: the real p4d offer; the $0 Capacity Block twin never becomes a row.
-    const p4d = after.get("ec2", "us-east-1", "p4d.24xlarge");
+    const p4d = after.get("aws", "ec2", "us-east-1", "p4d.24xlarge");
     expect(p4d).toMatchObject({
       price: "32.7726000000",
       sku: "H7NGEAC6UEHNTKSJ",
@@ -103,14 +103,14 @@ describe("fallback:refresh from bulk offer files", () => {
       expect.objectContaining({ service: "ec2", id: "p4d.24xlarge", kind: "changed", to: "32.7726000000" }),
     );
     // Rows the offers do not price keep their own source.
-    expect(after.get("ec2", "us-east-1", "m5.large")).toEqual(before.get("ec2", "us-east-1", "m5.large"));
+    expect(after.get("aws", "ec2", "us-east-1", "m5.large")).toEqual(before.get("aws", "ec2", "us-east-1", "m5.large"));
     // Only instance types already in the table are taken from the EC2 offer.
     expect([...after.allRows()].filter((r) => r.service === "ec2").length).toBe(
       [...before.allRows()].filter((r) => r.service === "ec2").length,
     );
 
     // Lambda: tiers from the offer.
-    expect(after.get("lambda", "us-east-1", "duration.x86_64")?.tiers).toHaveLength(3);
+    expect(after.get("aws", "lambda", "us-east-1", "duration.x86_64")?.tiers).toHaveLength(3);
     expect(changes.some((c) => c.service === "lambda" && c.id === "duration.arm64")).toBe(true);
     expect(lines.join("\n")).toContain("eks us-east-1: 7 rows from the offer files");
   });
@@ -130,7 +130,7 @@ describe("fallback:refresh from bulk offer files", () => {
 
   it("keeps a region's rows when its offer cannot be fetched, and says so", async () => {
     const dir = copyTables();
-    const before = loadFallbackTables(dir);
+    const before = loadTables(dir);
     const lines: string[] = [];
     await refreshFallbackTables({
       dir,
@@ -138,7 +138,7 @@ describe("fallback:refresh from bulk offer files", () => {
       services: ["eks"],
       log: (l) => lines.push(l),
     });
-    expect(loadFallbackTables(dir).rows("eks", "eu-west-1")).toEqual(before.rows("eks", "eu-west-1"));
+    expect(loadTables(dir).rows("aws", "eks", "eu-west-1")).toEqual(before.rows("aws", "eks", "eu-west-1"));
     expect(lines[0]).toMatch(/eks eu-west-1: not refreshed \(GET .*HTTP 404\)/);
   });
 });

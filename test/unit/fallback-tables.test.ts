@@ -2,7 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FallbackTableError, loadFallbackTables } from "../../src/fallback/tables.ts";
+import { loadTables } from "../../src/clouds/registry.ts";
+import { FallbackTableError } from "../../src/fallback/tables.ts";
+
+const loadFallbackTables = (dir: string) => loadTables(dir);
 
 const SOURCE = "https://aws.amazon.com/eks/pricing/";
 
@@ -60,10 +63,10 @@ describe("fallback tables", () => {
         "lambda.json": { cloud: "aws", service: "lambda", rows: [lambdaDuration] },
       }),
     );
-    expect(tables.get("eks", "us-east-1", "control-plane.standard")?.price).toBe("0.10");
-    expect(tables.get("lambda", "us-east-1", "duration.x86_64")?.tiers).toHaveLength(3);
-    expect(tables.regions("eks")).toEqual(["us-east-1"]);
-    expect(tables.rows("eks", "eu-west-1")).toEqual([]);
+    expect(tables.get("aws", "eks", "us-east-1", "control-plane.standard")?.price).toBe("0.10");
+    expect(tables.get("aws", "lambda", "us-east-1", "duration.x86_64")?.tiers).toHaveLength(3);
+    expect(tables.regions("aws", "eks")).toEqual(["us-east-1"]);
+    expect(tables.rows("aws", "eks", "eu-west-1")).toEqual([]);
   });
 
   it("loads the tables shipped in the repository", () => {
@@ -75,10 +78,11 @@ describe("fallback tables", () => {
     ["a float price", { price: 0.1 }, /rows\[0\] \(id control-plane.standard, region us-east-1\): price:/],
     ["a zero price", { price: "0" }, /price: must be greater than zero/],
     ["an exponent", { price: "1e-7" }, /price: must be a decimal string/],
-    ["an unknown region", { region: "mars-north-1" }, /region: must be a known AWS region code/],
+    ["an unknown region", { region: "mars-north-1" }, /region: "mars-north-1" is not a AWS region code/],
+    ["a region in the wrong case", { region: "US-EAST-1" }, /region: "US-EAST-1" is not a AWS region code.*did you mean us-east-1/],
     ["a missing source", { source: undefined }, /source:/],
     ["a bad date", { asOf: "last tuesday" }, /asOf: must be an ISO date/],
-    ["an id the service does not have", { id: "control-plane.premium" }, /id is not a eks item id/],
+    ["an id the service does not have", { id: "control-plane.premium" }, /id is not a aws eks item id/],
     ["a wrong unit", { unit: "gb-hour" }, /unit must be "hour" for this id/],
     ["an unknown field", { colour: "blue" }, /Unrecognized key/],
   ])("rejects a row with %s, naming file and row", (_label, patch, pattern) => {
@@ -139,7 +143,7 @@ describe("fallback tables", () => {
 
   it("rejects a table for an unknown service", () => {
     expect(loadError({ "rds.json": { cloud: "aws", service: "rds", rows: [] } })).toMatch(
-      /rds\.json: service:/,
+      /rds\.json: "rds" is not a aws service Pricebook prices/,
     );
   });
 
@@ -150,7 +154,27 @@ describe("fallback tables", () => {
   it("rejects a free tier outside the lambda table", () => {
     const freeTier = { requests: "1000000", gbSeconds: "400000", source: SOURCE, asOf: "2025-01-01" };
     expect(loadError({ "eks.json": { ...eksTable([eksRow]), freeTier } })).toMatch(
-      /freeTier is only defined for lambda/,
+      /freeTier is not defined for aws eks/,
     );
+  });
+
+  it("resolves a row's source from the file's sources, and a file-level region", () => {
+    const tables = loadFallbackTables(
+      tablesDir({
+        "eks.json": {
+          cloud: "aws",
+          service: "eks",
+          region: "eu-west-1",
+          sources: { blog: { citation: SOURCE, asOf: "2024-04-01" } },
+          rows: [{ id: "control-plane.standard", unit: "hour", price: "0.1", source: "blog", asOf: "2024-04-01" }],
+        },
+      }),
+    );
+    expect(tables.get("aws", "eks", "eu-west-1", "control-plane.standard")).toMatchObject({ source: SOURCE, region: "eu-west-1", description: "Amazon EKS control-plane.standard in eu-west-1" });
+  });
+
+  it("rejects a row whose region differs from its file's", () => {
+    const message = loadError({ "eks.json": { cloud: "aws", service: "eks", region: "eu-west-1", rows: [eksRow] } });
+    expect(message).toMatch(/rows\[0\].*region must be the file's \(eu-west-1\)/);
   });
 });

@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { classifyAwsError } from "../../src/clouds/aws/errors.ts";
 import { Metrics } from "../../src/observability/metrics.ts";
 import { Guard, type GuardOptions, UpstreamError } from "../../src/resilience/guard.ts";
 import { UpstreamLimiter } from "../../src/resilience/limiter.ts";
@@ -14,6 +15,7 @@ function guard(overrides: Partial<GuardOptions> = {}, limiter?: UpstreamLimiter)
   const metrics = new Metrics();
   const g = new Guard({
     api: "pricing",
+    classify: classifyAwsError,
     limiter:
       limiter ??
       new UpstreamLimiter({

@@ -3,8 +3,8 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BudgetInput, DuplicateBudgetError } from "../../src/domain/budgets.ts";
 import type { CostFilters } from "../../src/domain/costs.ts";
-import { MOCK_BUDGETS_KEY, MockBudgetStore } from "../../src/mock/mock-budgets.ts";
-import { SERVICES, SyntheticAccount } from "../../src/mock/synthetic-account.ts";
+import { MOCK_BUDGETS_KEY, MockBudgetStore } from "../../src/clouds/aws/mock/mock-budgets.ts";
+import { SERVICES, SyntheticAccount } from "../../src/clouds/aws/mock/synthetic-account.ts";
 import { flush, testRedisUrl } from "../helpers/redis.ts";
 
 const TODAY = "2026-11-22";

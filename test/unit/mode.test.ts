@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { decideMode, LiveModeUnavailableError } from "../../src/aws/mode.ts";
+import { credentialConfiguration, decideMode, LiveModeUnavailableError } from "../../src/clouds/aws/mode.ts";
 
 const found = () => Promise.resolve({ accessKeyId: "AKIDEXAMPLE" });
 const missing = () => Promise.reject(new Error("Could not load credentials from any providers"));
@@ -48,16 +48,38 @@ describe("decideMode", () => {
     const auto = decideMode("auto", hang, 3000);
     const live = decideMode("live", hang, 3000);
     const liveRejects = expect(live).rejects.toThrow(/within 3000 ms/);
+    // A slow probe is no evidence of "no credentials": auto mode refuses rather than serve mock data.
+    const autoRejects = expect(auto).rejects.toThrow(/PRICEBOOK_MODE=auto: no answer from the credential chain within 3000 ms.*Not falling back to mock data/);
     await vi.advanceTimersByTimeAsync(2999);
     let settled = false;
-    void auto.then(() => {
+    auto.catch(() => undefined).finally(() => {
       settled = true;
     });
     await Promise.resolve();
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    await expect(auto).resolves.toMatchObject({ mode: "mock" });
+    await autoRejects;
     await liveRejects;
+  });
+
+  it("auto with credentials configured but unresolvable refuses to start, naming what is configured", async () => {
+    const fail = () => Promise.reject(new Error("Could not load credentials from any providers"));
+    await expect(decideMode("auto", fail, 3000, ["AWS_PROFILE"])).rejects.toThrow(
+      /AWS credentials are configured \(AWS_PROFILE\) but could not be resolved \(Could not load credentials from any providers\)/,
+    );
+  });
+
+  it("auto without any configuration and a definitive 'none' is mock, and says why", async () => {
+    const fail = () => Promise.reject(new Error("Could not load credentials from any providers"));
+    await expect(decideMode("auto", fail, 3000, [])).resolves.toEqual({
+      mode: "mock",
+      reason: "PRICEBOOK_MODE=auto and no AWS credentials are configured or found (Could not load credentials from any providers)",
+    });
+  });
+
+  it("finds credential configuration by variable name and shared files, never values", () => {
+    expect(credentialConfiguration({ AWS_PROFILE: "prod", AWS_SECRET_ACCESS_KEY: "shh" }, "/nonexistent-home")).toEqual(["AWS_PROFILE"]);
+    expect(credentialConfiguration({}, "/nonexistent-home")).toEqual([]);
   });
 
   it("treats credentials without an access key as none", async () => {

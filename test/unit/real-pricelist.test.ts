@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ec2Items } from "../../src/aws/ec2.ts";
-import { eksItems } from "../../src/aws/eks.ts";
-import { lambdaItems } from "../../src/aws/lambda.ts";
-import { parsePriceListItem } from "../../src/aws/price-list.ts";
-import { isForRegion, usageTypeSuffix } from "../../src/aws/usage-types.ts";
-import { loadOffer } from "../../src/fallback/refresh.ts";
+import { ec2Items } from "../../src/clouds/aws/ec2.ts";
+import { eksItems } from "../../src/clouds/aws/eks.ts";
+import { lambdaItems } from "../../src/clouds/aws/lambda.ts";
+import { parsePriceListItem } from "../../src/clouds/aws/price-list.ts";
+import { isForRegion, usageTypeSuffix } from "../../src/clouds/aws/usage-types.ts";
+import { loadOffer } from "../../src/clouds/aws/refresh.ts";
 
 /** Real items AWS sent (shared/aws-examples, helper fixtures): the mappers must read them as they are. */
 const real = (name: string) => JSON.parse(readFileSync(join("test/fixtures/pricelist/real", name), "utf8"));

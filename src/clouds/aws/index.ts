@@ -1,0 +1,17 @@
+import type { CloudPlugin } from "../types.ts";
+import { AWS_SERVICES } from "./catalog.ts";
+import { classifyAwsError } from "./errors.ts";
+import { createLiveAws } from "./live.ts";
+import { createMockAws } from "./mock.ts";
+import { awsRegions } from "./regions.ts";
+
+/** Amazon Web Services: everything Pricebook knows of AWS, as one plug-in. */
+export const aws: CloudPlugin = {
+  id: "aws",
+  title: "Amazon Web Services",
+  regions: awsRegions,
+  services: AWS_SERVICES,
+  classify: classifyAwsError,
+  createMock: createMockAws,
+  createLive: createLiveAws,
+};

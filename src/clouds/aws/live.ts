@@ -1,0 +1,155 @@
+import { BudgetsClient, DescribeBudgetsCommand } from "@aws-sdk/client-budgets";
+import { CostExplorerClient, GetDimensionValuesCommand } from "@aws-sdk/client-cost-explorer";
+import type { EKSClient } from "@aws-sdk/client-eks";
+import { DescribeServicesCommand, PricingClient } from "@aws-sdk/client-pricing";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { addDays, utcToday } from "../../domain/dates.ts";
+import { FallbackPriceProvider } from "../../pricing/fallback-provider.ts";
+import { LivePriceProvider } from "../../pricing/live-provider.ts";
+import { UpstreamKit } from "../compose.ts";
+import type { CloudContext, ComposedCloud } from "../types.ts";
+import { LiveAccountProbe } from "./account.ts";
+import { AwsBudgets, BUDGETS_REGION } from "./budgets.ts";
+import { AWS_SERVICES } from "./catalog.ts";
+import { COST_EXPLORER_REGION, CostExplorerSource } from "./cost-explorer.ts";
+import { classifyAwsError } from "./errors.ts";
+import { awsPriceSources } from "./live-prices.ts";
+import { PriceListClient } from "./price-list.ts";
+import { awsRoutes } from "./routes.ts";
+import type { ResourceSource } from "./run-rate/model.ts";
+
+/** STS is global; its endpoint in the Price List's region is as good as any. */
+const STS_REGION = "us-east-1";
+
+/**
+ * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline, Cost Explorer,
+ * Budgets, EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries,
+ * breaker); every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints
+ * come from the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are honoured.
+ */
+export function createLiveAws(ctx: CloudContext): ComposedCloud {
+  const { config, logger, metrics, now } = ctx;
+  const credentials = ctx.credentials ? { credentials: ctx.credentials } : {};
+  const sdk = (region: string) => ({
+    region,
+    maxAttempts: 1,
+    ...credentials,
+    requestHandler: {
+      connectionTimeout: Math.min(1_000, config.UPSTREAM_ATTEMPT_TIMEOUT_MS),
+      requestTimeout: config.UPSTREAM_ATTEMPT_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+  });
+  const kit = new UpstreamKit(ctx, classifyAwsError);
+  const today = () => utcToday(now());
+
+  const pricingClient = new PricingClient(sdk(config.PRICING_API_REGION));
+  const priceList = new PriceListClient({
+    client: pricingClient,
+    guard: kit.guard("pricing", "the AWS Price List API", config.PRICING_RATE_PER_SECOND, config.PRICING_BURST),
+    endpointRegion: config.PRICING_API_REGION,
+    logger,
+    metrics,
+  });
+  const prices = new LivePriceProvider({
+    cloud: "aws",
+    cloudTitle: "AWS",
+    services: AWS_SERVICES,
+    sources: awsPriceSources(priceList),
+    loader: kit.loader(config.PRICE_CACHE_TTL_MS),
+    fallback: new FallbackPriceProvider("aws", AWS_SERVICES, ctx.tables, "live"),
+    metrics,
+    logger,
+  });
+
+  // Cost Explorer publishes no rate limit; Budgets a low one. Both are global, in us-east-1.
+  const ceClient = new CostExplorerClient(sdk(COST_EXPLORER_REGION));
+  const costs = new CostExplorerSource({ client: ceClient, guard: kit.guard("cost-explorer", "AWS Cost Explorer", 5, 5), loader: kit.loader(config.COST_CACHE_TTL_MS), metrics, now });
+
+  const sts = new STSClient(sdk(STS_REGION));
+  const stsGuard = kit.guard("sts", "AWS STS", 5, 10);
+  const identity = (signal: AbortSignal | undefined) => stsGuard.call(STS_REGION, (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }), signal);
+  let accountId: Promise<string> | undefined;
+  const budgetsAccount = (signal?: AbortSignal) => {
+    if (config.BUDGETS_ACCOUNT_ID) return Promise.resolve(config.BUDGETS_ACCOUNT_ID);
+    accountId ??= identity(signal).then((who) => {
+      if (!who.Account) throw new Error("STS returned no account id");
+      return who.Account;
+    });
+    // A failed lookup is not remembered: the next request asks again.
+    accountId.catch(() => {
+      accountId = undefined;
+    });
+    return accountId;
+  };
+  const budgetsClient = new BudgetsClient(sdk(BUDGETS_REGION));
+  const budgets = new AwsBudgets({ client: budgetsClient, guard: kit.guard("budgets", "AWS Budgets", 5, 5), accountId: budgetsAccount });
+
+  // EKS and SageMaker are regional: one client per region asked about, built on first use. Their SDK
+  // packages (SageMaker's alone is ~25 MB of memory) load only when a run-rate is first asked for.
+  const eksClients = new Map<string, EKSClient>();
+  const sagemakerClients = new Map<string, SageMakerClient>();
+  const eksGuard = kit.guard("eks", "the Amazon EKS API", 10, 20);
+  const sagemakerGuard = kit.guard("sagemaker", "the Amazon SageMaker API", 10, 20);
+  let loaded: Promise<ResourceSource> | undefined;
+  const load = () =>
+    (loaded ??= (async () => {
+      const [{ EKSClient }, { SageMakerClient }, { AwsResources }] = await Promise.all([
+        import("@aws-sdk/client-eks"),
+        import("@aws-sdk/client-sagemaker"),
+        import("./aws-resources.ts"),
+      ]);
+      const perRegion =
+        <C>(clients: Map<string, C>, make: (region: string) => C) =>
+        (region: string): C => {
+          let client = clients.get(region);
+          if (!client) {
+            client = make(region);
+            clients.set(region, client);
+          }
+          return client;
+        };
+      return new AwsResources({
+        eks: perRegion(eksClients, (region) => new EKSClient(sdk(region))),
+        sagemaker: perRegion(sagemakerClients, (region) => new SageMakerClient(sdk(region))),
+        eksGuard,
+        sagemakerGuard,
+        prices,
+        now,
+      });
+    })());
+  const resources: ResourceSource = {
+    origin: "live",
+    eksClusters: async (region, signal) => (await load()).eksClusters(region, signal),
+    sagemakerResources: async (region, signal) => (await load()).sagemakerResources(region, signal),
+  };
+
+  const account = new LiveAccountProbe(
+    (signal) => identity(signal),
+    [
+      { api: "pricing", call: (abortSignal) => pricingClient.send(new DescribeServicesCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 }), { abortSignal }) },
+      {
+        api: "cost-explorer",
+        call: (abortSignal) =>
+          ceClient.send(new GetDimensionValuesCommand({ Dimension: "SERVICE", TimePeriod: { Start: addDays(today(), -1), End: today() }, MaxResults: 1 }), { abortSignal }),
+      },
+      { api: "budgets", call: async (abortSignal) => budgetsClient.send(new DescribeBudgetsCommand({ AccountId: await budgetsAccount(abortSignal), MaxResults: 1 }), { abortSignal }) },
+    ],
+    now,
+  );
+
+  return {
+    origin: "live",
+    prices,
+    costs,
+    budgets,
+    routes: [awsRoutes(resources, account)],
+    components: { prices, costs, budgets, resources, account },
+    guards: kit.guards,
+    async close() {
+      await kit.close();
+      for (const client of [pricingClient, ceClient, budgetsClient, sts, ...eksClients.values(), ...sagemakerClients.values()]) client.destroy();
+    },
+  };
+}

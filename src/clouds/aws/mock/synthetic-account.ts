@@ -1,0 +1,354 @@
+import Big from "big.js";
+import { monthStart } from "../../../domain/dates.ts";
+import { canonical, money } from "../../../domain/money.ts";
+import type {
+  CostFilters,
+  CostGroup,
+  CostMetric,
+  CostPeriod,
+  CostQuery,
+  CostReport,
+  CostSource,
+  DimensionKey,
+  DimensionValues,
+  ForecastQuery,
+  ForecastReport,
+  GroupBy,
+} from "../../../domain/costs.ts";
+import { addMonths, asOf, cellRandom, DECIMALS, dayNumber, isWeekend, spans, splitDay, ZERO, zScore } from "./calendar.ts";
+import { AVG_MONTH_DAYS, EPOCH, LINE_ITEMS, type LineItem } from "./line-items.ts";
+
+export { addDays, addMonths, dateOf, dayNumber, monthStart } from "./calendar.ts";
+export { MOCK_ACCOUNTS, SERVICES } from "./line-items.ts";
+
+/**
+ * Mock mode's synthetic AWS account: a mid-size organisation (two linked accounts, a dozen services,
+ * four regions plus CloudFront's "global") whose Cost Explorer answers are generated, not fetched.
+ *
+ * What is synthetic: every (line item, day) amount. It is a pure function of the seed, the line item and
+ * the date (base × monthly growth from a fixed epoch × weekend dip × mild seeded noise), so a date's
+ * numbers never change as the injected clock moves; the clock only decides where history ends
+ * (yesterday) and where it starts (the first day of the month 13 months back).
+ *
+ * Why decimal strings: each generated float is converted ONCE to a 10-decimal string (Cost Explorer's
+ * own format, "39.1603300457") and from then on every sum is done with big.js. With at most 10 decimals
+ * in every cell, sums are exact, so groups add up to period totals, MONTHLY equals the sum of DAILY,
+ * and `spend()` (what budgets use) equals `costs()` digit for digit.
+ */
+
+/** Months of full history before the current month (Cost Explorer keeps 13 months). */
+const HISTORY_MONTHS = 13;
+/** NetUnblendedCost is UnblendedCost net of a small, steady credit (e.g. a promotional credit). */
+const NET_FACTOR = 0.98;
+/** Forecasts learn from this many days before today. */
+const TRAINING_DAYS = 56;
+/** Relative standard deviation of the forecast level one week ahead (grows with √horizon). */
+const DRIFT = 0.02;
+/** Where growth is anchored (day number). */
+const EPOCH_DAY = dayNumber(EPOCH);
+
+
+/** Amounts as every answer writes them: canonical exact decimals (the cells carry 10 decimals). */
+function format(value: Big): string {
+  return canonical(value);
+}
+
+function unitOf(units: ReadonlySet<string>): string {
+  return units.size === 1 ? ([...units][0] as string) : "N/A";
+}
+
+export interface SyntheticAccountOptions {
+  /** Injected clock: today's date (YYYY-MM-DD, UTC). History ends the day before. */
+  today: () => string;
+  seed?: number;
+}
+
+export class SyntheticAccount implements CostSource {
+  readonly origin = "mock" as const;
+  readonly #today: () => string;
+  readonly #seed: number;
+  /** metric → [line item][day - cacheFrom] cells; rebuilt when the clock moves to another day. */
+  #cells = new Map<CostMetric, (Big | undefined)[][]>();
+  #cacheToday = "";
+
+  constructor(options: SyntheticAccountOptions) {
+    this.#today = options.today;
+    this.#seed = options.seed ?? 20_260_101;
+  }
+
+  /** The first day with data: the first of the month 13 months before the current one. */
+  historyStart(): string {
+    return addMonths(this.#today(), -HISTORY_MONTHS);
+  }
+
+  /**
+   * Cost Explorer's GetCostAndUsage over the synthetic cells. Validation (ranges, HOURLY only for the
+   * last 14 days, at most two group-bys) is the caller's; this computes whatever it is asked. Days
+   * without data (before the history, today, the future) count as nothing, and a group exists only
+   * where it has data, as in Cost Explorer.
+   */
+  async costs(query: CostQuery, signal?: AbortSignal): Promise<CostReport> {
+    signal?.throwIfAborted();
+    const today = this.#today();
+    const cells = this.#metricCells(query.metric);
+    const firstDay = dayNumber(this.historyStart());
+    const items = this.#match(query.filters);
+    const unitless = query.metric !== "UsageQuantity";
+    const reportUnits = new Set<string>();
+    const estimatedAfter = Date.parse(`${monthStart(today)}T00:00:00Z`);
+    let reportTotal = ZERO;
+    const periods: CostPeriod[] = [];
+
+    for (const span of spans(query)) {
+      let total = ZERO;
+      const units = new Set<string>();
+      const groups = new Map<string, { keys: string[]; sum: Big; units: Set<string> }>();
+      for (const i of items) {
+        const item = LINE_ITEMS[i] as LineItem;
+        const row = cells[i] as (Big | undefined)[];
+        let sum: Big | undefined;
+        for (let day = span.fromDay; day < span.toDay; day++) {
+          const cell = row[day - firstDay];
+          if (cell === undefined) continue;
+          const value = span.hour === undefined ? cell : splitDay(cell, item.diurnal)[span.hour % 24];
+          sum = (sum ?? ZERO).plus(value as Big);
+        }
+        if (sum === undefined) continue;
+        total = total.plus(sum);
+        units.add(item.unit);
+        if (query.groupBy.length === 0) continue;
+        const keys = query.groupBy.map((g) => groupKey(item, g));
+        const id = keys.join("\u0000");
+        const group = groups.get(id) ?? { keys, sum: ZERO, units: new Set<string>() };
+        group.sum = group.sum.plus(sum);
+        group.units.add(item.unit);
+        groups.set(id, group);
+      }
+      for (const unit of units) reportUnits.add(unit);
+      reportTotal = reportTotal.plus(total);
+      const sorted = [...groups.values()].sort((a, b) => (a.keys.join("\u0000") < b.keys.join("\u0000") ? -1 : 1));
+      periods.push({
+        start: span.start,
+        end: span.end,
+        estimated: span.endMs > estimatedAfter,
+        total: { amount: format(total), unit: unitless ? "USD" : unitOf(units) },
+        groups: sorted.map(
+          (g): CostGroup => ({ keys: g.keys, amount: { amount: format(g.sum), unit: unitless ? "USD" : unitOf(g.units) } }),
+        ),
+      });
+    }
+
+    return {
+      query,
+      periods,
+      total: { amount: format(reportTotal), unit: unitless ? "USD" : unitOf(reportUnits) },
+      source: "mock",
+      asOf: asOf(today),
+    };
+  }
+
+  /**
+   * Cost Explorer's GetCostForecast: a weekly-seasonal linear trend fitted to the filter's last 8 weeks.
+   * Unavailable, like DataUnavailableException, when the filters match no recent history.
+   */
+  async forecast(query: ForecastQuery, signal?: AbortSignal): Promise<ForecastReport> {
+    signal?.throwIfAborted();
+    const today = this.#today();
+    const items = this.#match(query.filters);
+    const base = { query, source: "mock" as const, asOf: asOf(today) };
+    const todayDay = dayNumber(today);
+    const firstDay = dayNumber(this.historyStart());
+    const trainFrom = Math.max(firstDay, todayDay - TRAINING_DAYS);
+    const cells = this.#metricCells(query.metric);
+
+    // The model is statistics, not money: floats are fine here; each mean and bound becomes a
+    // 10-decimal string once, and the period and report sums are big.js.
+    const y: number[] = [];
+    const units = new Set<string>();
+    for (let day = trainFrom; day < todayDay; day++) {
+      let sum = ZERO;
+      for (const i of items) {
+        const cell = cells[i]?.[day - firstDay];
+        if (cell === undefined) continue;
+        sum = sum.plus(cell);
+        units.add((LINE_ITEMS[i] as LineItem).unit);
+      }
+      y.push(sum.toNumber());
+    }
+    const mean = y.reduce((a, b) => a + b, 0) / Math.max(1, y.length);
+    if (items.length === 0 || y.length < 14 || mean === 0) {
+      return {
+        ...base,
+        available: false,
+        reason: "DataUnavailableException: insufficient amount of historical data to generate the forecast for these filters",
+      };
+    }
+
+    // Weekly seasonality (per weekday factor), then a linear trend on the deseasonalised series.
+    const dowSum = Array.from({ length: 7 }, () => 0);
+    const dowCount = Array.from({ length: 7 }, () => 0);
+    y.forEach((v, t) => {
+      const dow = (trainFrom + t + 4) % 7;
+      dowSum[dow] = (dowSum[dow] as number) + v;
+      dowCount[dow] = (dowCount[dow] as number) + 1;
+    });
+    const season = dowSum.map((s, d) => (dowCount[d] ? s / (dowCount[d] as number) / mean : 1) || 1);
+    const z = y.map((v, t) => v / (season[(trainFrom + t + 4) % 7] as number));
+    const n = z.length;
+    const tMean = (n - 1) / 2;
+    const zMean = z.reduce((a, b) => a + b, 0) / n;
+    let sxy = 0;
+    let sxx = 0;
+    z.forEach((v, t) => {
+      sxy += (t - tMean) * (v - zMean);
+      sxx += (t - tMean) ** 2;
+    });
+    const slope = sxy / sxx;
+    const intercept = zMean - slope * tMean;
+    const residual = Math.sqrt(z.reduce((a, v, t) => a + (v - (intercept + slope * t)) ** 2, 0) / Math.max(1, n - 2));
+    const zq = zScore(query.predictionIntervalLevel);
+
+    const periods: Array<{ start: string; end: string; mean: Big; lower: Big; upper: Big }> = [];
+    let total = ZERO;
+    for (const span of spans(query)) {
+      let periodMean = ZERO;
+      let variance = 0;
+      let drift = 0;
+      for (let day = span.fromDay; day < span.toDay; day++) {
+        const t = day - trainFrom;
+        const factor = season[(day + 4) % 7] as number;
+        const level = Math.max(0, (intercept + slope * t) * factor);
+        const ahead = Math.max(1, day - todayDay + 1);
+        periodMean = periodMean.plus(level.toFixed(DECIMALS));
+        // Day-to-day noise is independent; the level's own uncertainty is shared by the whole period
+        // and grows with the horizon.
+        variance += (residual * factor) ** 2;
+        drift += DRIFT * level * Math.sqrt(ahead / 7);
+      }
+      const half = new Big((zq * (Math.sqrt(variance) + drift)).toFixed(DECIMALS));
+      const lower = periodMean.minus(half);
+      periods.push({ start: span.start, end: span.end, mean: periodMean, lower: lower.lt(0) ? ZERO : lower, upper: periodMean.plus(half) });
+      total = total.plus(periodMean);
+    }
+    const unit = query.metric === "UsageQuantity" ? unitOf(units) : "USD";
+    return {
+      ...base,
+      available: true,
+      total: money(total, unit),
+      periods: periods.map((p) => ({ start: p.start, end: p.end, mean: money(p.mean, unit), lower: money(p.lower, unit), upper: money(p.upper, unit) })),
+    };
+  }
+
+  /**
+   * UnblendedCost of `filters` over [start, end): the same cells, and so the same digits, as the total of
+   * `costs()` for that filter and range. Budgets use it for their actual spend.
+   */
+  spend(filters: CostFilters, start: string, end: string): string {
+    const cells = this.#metricCells("UnblendedCost");
+    const firstDay = dayNumber(this.historyStart());
+    const from = dayNumber(start);
+    const to = dayNumber(end);
+    let sum = ZERO;
+    for (const i of this.#match(filters)) {
+      const row = cells[i] as (Big | undefined)[];
+      for (let day = from; day < to; day++) {
+        const cell = row[day - firstDay];
+        if (cell !== undefined) sum = sum.plus(cell);
+      }
+    }
+    return format(sum);
+  }
+
+  /** The values a dimension takes over the line items with costs in [start, end), sorted. */
+  async dimensionValues(dimension: DimensionKey, start: string, end: string, signal?: AbortSignal): Promise<DimensionValues> {
+    signal?.throwIfAborted();
+    const today = this.#today();
+    const values = new Set<string>();
+    for (const item of LINE_ITEMS) {
+      if (item.from && item.from >= end) continue;
+      if (start >= today) continue;
+      values.add(dimension === "SERVICE" ? item.service : dimension === "REGION" ? item.region : dimension === "LINKED_ACCOUNT" ? item.account : item.usageType);
+    }
+    return { dimension, start, end, values: [...values].sort(), source: "mock", asOf: asOf(today) };
+  }
+
+  #match(filters: CostFilters): number[] {
+    const out: number[] = [];
+    LINE_ITEMS.forEach((item, i) => {
+      if (filters.services?.length && !filters.services.includes(item.service)) return;
+      if (filters.regions?.length && !filters.regions.includes(item.region)) return;
+      for (const [key, values] of Object.entries(filters.tags ?? {})) {
+        if (values.length && !values.includes(item.tags[key] ?? "")) return;
+      }
+      out.push(i);
+    });
+    return out;
+  }
+
+  /** Every line item's daily cells for `metric`, from the history start to yesterday. */
+  #metricCells(metric: CostMetric): (Big | undefined)[][] {
+    const today = this.#today();
+    if (today !== this.#cacheToday) {
+      this.#cells = new Map();
+      this.#cacheToday = today;
+    }
+    const cached = this.#cells.get(metric);
+    if (cached) return cached;
+    const firstDay = dayNumber(this.historyStart());
+    const lastDay = dayNumber(today) - 1;
+    const rows = LINE_ITEMS.map((item, i) => {
+      const row: (Big | undefined)[] = [];
+      const startDay = item.from ? Math.max(firstDay, dayNumber(item.from)) : firstDay;
+      for (let day = firstDay; day <= lastDay; day++) {
+        if (day < startDay) {
+          row.push(undefined);
+          continue;
+        }
+        const cost = this.#unblended(item, i, day);
+        row.push(new Big(metricValue(item, metric, cost).toFixed(DECIMALS)));
+      }
+      return row;
+    });
+    this.#cells.set(metric, rows);
+    return rows;
+  }
+
+  /** The generated float for one line item on one day; the only place randomness enters. */
+  #unblended(item: LineItem, index: number, day: number): number {
+    const random = cellRandom(this.#seed, index, day);
+    const noise = 1 + 0.06 * (random() + random() - 1);
+    const growth = (1 + item.growth) ** ((day - EPOCH_DAY) / AVG_MONTH_DAYS);
+    return item.daily * growth * (isWeekend(day) ? item.weekend : 1) * noise;
+  }
+}
+
+function metricValue(item: LineItem, metric: CostMetric, cost: number): number {
+  switch (metric) {
+    case "UnblendedCost":
+      return cost;
+    case "BlendedCost":
+      return cost * (item.blended ?? 1);
+    case "AmortizedCost":
+      return cost * (item.amortized ?? 1);
+    case "NetUnblendedCost":
+      return cost * NET_FACTOR;
+    case "UsageQuantity": {
+      const quantity = cost / item.unitPrice;
+      return item.unit === "Requests" ? Math.round(quantity) : quantity;
+    }
+  }
+}
+
+function groupKey(item: LineItem, group: GroupBy): string {
+  if (group.type === "TAG") return `${group.key}$${item.tags[group.key] ?? ""}`;
+  switch (group.key) {
+    case "SERVICE":
+      return item.service;
+    case "REGION":
+      return item.region;
+    case "LINKED_ACCOUNT":
+      return item.account;
+    case "USAGE_TYPE":
+      return item.usageType;
+  }
+}

@@ -1,0 +1,30 @@
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../errors.ts";
+import type { Scope } from "./auth.ts";
+import type { AppEnv } from "./env.ts";
+
+/** What a route needs: a scope of the caller's API key, or nothing (public). */
+export type Access = Scope | "public";
+
+/** Checks the route's scope (403) and charges the key's rate limit for it (429), before validation. */
+function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const authorize = c.get("authorize");
+    if (!authorize) throw new ApiError("internal_error", `a ${scope} route is mounted outside the authenticated /v1 tree`);
+    await authorize(scope);
+    await next();
+  };
+}
+
+/**
+ * A route's contract with its access declared: `scope` is required, so no route can be defined
+ * without saying who may call it. The scope becomes the operation's OpenAPI `security` (OpenAPI 3.1
+ * allows role names for non-OAuth schemes) and a middleware that enforces it before validation.
+ */
+export function defineRoute<P extends string, R extends Omit<RouteConfig, "security" | "middleware" | "path"> & { path: P; scope: Access }>(config: R) {
+  const { scope, ...route } = config;
+  const security = scope === "public" ? [] : [{ apiKey: [scope] }];
+  const middleware: MiddlewareHandler<AppEnv>[] = scope === "public" ? [] : [requireScope(scope)];
+  return createRoute({ ...(route as Omit<R, "scope">), security, middleware });
+}
