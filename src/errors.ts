@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   upstream_unavailable: 503,
   outcome_unknown: 503,
   request_timeout: 504,
+  /** The client went away before the answer (nginx's 499): logged and counted, never seen by anyone. */
+  client_closed_request: 499,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -43,6 +45,7 @@ const TITLES: Record<ErrorCode, string> = {
   upstream_unavailable: "Upstream unavailable",
   outcome_unknown: "Outcome unknown",
   request_timeout: "Request timed out",
+  client_closed_request: "Client closed the request",
 };
 
 /** A parameter that failed validation, and what is allowed. */
@@ -107,6 +110,7 @@ export function toProblem(error: ApiError, requestId?: string): Problem {
  */
 export function fromUpstream(error: UpstreamError, context?: string): ApiError {
   const who = `${error.title ?? error.api} (${error.region})`;
+  if (error.kind === "aborted") return new ApiError("client_closed_request", "the client closed the connection before the answer", { cause: error });
   if (error.kind === "client") {
     return new ApiError("upstream_error", `${who} refused Pricebook's request: ${error.code}`, { cause: error });
   }

@@ -61,7 +61,7 @@ export class IdempotencyStore {
     this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#now = options.now ?? Date.now;
-    this.#memory = new LRUCache({ max: options.maxInMemory ?? 10_000, ttl: this.#ttlMs, perf: { now: this.#now } });
+    this.#memory = new LRUCache({ max: options.maxInMemory ?? 10_000, ttl: this.#ttlMs, ttlResolution: 0, perf: { now: this.#now } });
   }
 
   get inMemory(): number {

@@ -113,6 +113,8 @@ export interface CloudPlugin {
   title: string;
   regions: RegionCatalog;
   services: readonly AnyServiceDef[];
+  /** Short names people type for the cloud's services in cost filters ("ec2"), and the names meant. */
+  costServiceAliases?: Readonly<Record<string, readonly string[]>>;
   /** How this cloud's SDK or HTTP errors are classified for retries and breakers. */
   classify(error: unknown, signal?: AbortSignal): FailureKind;
   createMock(ctx: CloudContext): ComposedCloud;

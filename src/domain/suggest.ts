@@ -24,3 +24,29 @@ export function didYouMean(input: string, known: Iterable<string>, max = 3): str
   const last = near.pop() as string;
   return `; did you mean ${near.length ? `${near.join(", ")} or ${last}` : last}?`;
 }
+
+/**
+ * Names a person probably meant by a short or partial name: names that contain it (or that it
+ * contains), then the closest by edit distance. `aliases` maps lower-case short names to names.
+ */
+export function suggestNames(input: string, known: readonly string[], aliases: Readonly<Record<string, readonly string[]>> = {}, max = 3): string[] {
+  const typed = input.trim().toLowerCase();
+  const out = new Set<string>();
+  for (const name of aliases[typed] ?? []) if (known.includes(name)) out.add(name);
+  if (typed.length >= 2) {
+    for (const name of known) {
+      const lower = name.toLowerCase();
+      if (lower.includes(typed) || (lower.length >= 3 && typed.includes(lower))) out.add(name);
+    }
+  }
+  for (const name of closest(input, known, max)) out.add(name);
+  return [...out].slice(0, max);
+}
+
+/** "; did you mean a, b or c?" from a list (empty when the list is). */
+export function didYouMeanOf(near: readonly string[]): string {
+  if (near.length === 0) return "";
+  const list = [...near];
+  const last = list.pop() as string;
+  return `; did you mean ${list.length ? `${list.map((n) => `"${n}"`).join(", ")} or "${last}"` : `"${last}"`}?`;
+}

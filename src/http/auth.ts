@@ -75,6 +75,11 @@ export class KeyRing {
     return this.#keys.length;
   }
 
+  /** What the verified-key memo holds (SHA-256 digests of keys, base64), for tests and diagnostics. */
+  remembered(): string[] {
+    return [...this.#verified.keys()];
+  }
+
   verify(presented: string): ApiKey | undefined {
     const hash = createHash("sha256").update(presented).digest();
     const memo = hash.toString("base64");

@@ -94,10 +94,10 @@ export function observe(deps: ObserveDeps): Handler {
     }, deps.requestTimeoutMs);
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     const onClose = () => {
-      if (!outgoing?.writableFinished) controller.abort(new Error("client disconnected"));
+      if (!outgoing?.writableFinished) controller.abort(new ApiError("client_closed_request", "the client closed the connection before the answer"));
     };
     if (outgoing) outgoing.once("close", onClose);
-    else c.req.raw.signal.addEventListener("abort", () => controller.abort(c.req.raw.signal.reason), { once: true });
+    else c.req.raw.signal.addEventListener("abort", () => controller.abort(new ApiError("client_closed_request", "the client closed the connection before the answer")), { once: true });
     c.set("signal", controller.signal);
     timedOut.catch(() => undefined);
     try {

@@ -28,3 +28,8 @@ export function defineRoute<P extends string, R extends Omit<RouteConfig, "secur
   const middleware: MiddlewareHandler<AppEnv>[] = scope === "public" ? [] : [requireScope(scope)];
   return createRoute({ ...(route as Omit<R, "scope">), security, middleware });
 }
+
+/** A cloud's operation id: AWS keeps the historical names (getCosts), others are suffixed (getCostsAzure). */
+export function cloudOperationId(cloud: string, name: string): string {
+  return cloud === "aws" ? name : `${name}${cloud.charAt(0).toUpperCase()}${cloud.slice(1)}`;
+}

@@ -7,7 +7,7 @@ import type { BudgetSource } from "../domain/budgets.ts";
 import type { CostSource } from "../domain/costs.ts";
 import { addDays, addMonths, isIsoDate } from "../domain/dates.ts";
 import { ApiError } from "../errors.ts";
-import { defineRoute } from "../http/route.ts";
+import { cloudOperationId, defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
 import { MoneySchema as money } from "./costs.ts";
 import { authProblems, problemResponse, querySchema } from "./schemas.ts";
@@ -62,7 +62,7 @@ function notFound(name: string): never {
 }
 
 export function budgetRoutes(deps: BudgetRouteDeps) {
-  const op = (name: string) => (deps.cloud === "aws" ? name : `${name}${deps.cloud[0]?.toUpperCase()}${deps.cloud.slice(1)}`);
+  const op = (name: string) => cloudOperationId(deps.cloud, name);
   const listRoute = defineRoute({
     scope: "budgets:read",
     method: "get",

@@ -11,9 +11,9 @@ import {
 } from "../domain/costs.ts";
 import { addDays, addMonths, isIsoDate } from "../domain/dates.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
-import { didYouMean } from "../domain/suggest.ts";
+import { didYouMeanOf, suggestNames } from "../domain/suggest.ts";
 import { ApiError, type FieldError } from "../errors.ts";
-import { defineRoute } from "../http/route.ts";
+import { cloudOperationId, defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
 import { authProblems, problemResponse, querySchema } from "./schemas.ts";
 
@@ -27,6 +27,13 @@ function values(raw: string | string[] | undefined): string[] {
 
 const dateParam = (name: string, description: string, example: string) =>
   z.string().refine(isIsoDate, `must be a date YYYY-MM-DD`).openapi({ param: { name, in: "query" }, description, example });
+
+/** The metric and the filters that history and forecast share. */
+const measureAndFilters = {
+  metric: z.enum(COST_METRICS).default("UnblendedCost").openapi({ param: { name: "metric", in: "query" } }),
+  service: list("Only these Cost Explorer SERVICE values (GET /v1/costs/{cloud}/dimensions/SERVICE lists them)", "Amazon Elastic Compute Cloud - Compute"),
+  region: list("Only these regions (any case)", "us-east-1"),
+};
 
 const TAG_KEY = /^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u;
 
@@ -64,13 +71,16 @@ export function parseFilters(service: string | string[] | undefined, region: str
  * A SERVICE filter that names no service the account has had costs for in the last 13 months would
  * answer silent zeros: a 400 naming the closest names instead (Cost Explorer's own values).
  */
-async function checkServices(costs: CostSource, filters: CostFilters, today: string, signal: AbortSignal): Promise<void> {
+async function checkServices(cloud: CostCloud, costs: CostSource, filters: CostFilters, today: string, signal: AbortSignal): Promise<void> {
   if (!filters.services?.length) return;
   const known = await costs.dimensionValues("SERVICE", addMonths(today, -13), addDays(today, 1), signal);
   const valid = new Set(known.values);
   const errors = filters.services
     .filter((s) => !valid.has(s))
-    .map((s) => ({ parameter: "service", message: `"${s.slice(0, 64)}" is not a SERVICE value of this account (GET /v1/costs/{cloud}/dimensions/SERVICE lists them)${didYouMean(s, known.values, 3)}` }));
+    .map((s) => ({
+      parameter: "service",
+      message: `"${s.slice(0, 64)}" is not a SERVICE value of this account (GET /v1/costs/${cloud.id}/dimensions/SERVICE lists them)${didYouMeanOf(suggestNames(s, known.values, cloud.costServiceAliases))}`,
+    }));
   if (errors.length) throw new ApiError("invalid_request", "unknown service in filter", { errors });
 }
 
@@ -159,9 +169,16 @@ const errors = {
   503: problemResponse("Cost Explorer is unavailable and nothing cached can answer."),
 };
 
+/** What the cost routes need of a cloud: its id, regions, and the short names people use for its services. */
+export interface CostCloud {
+  id: string;
+  regions: RegionCatalog;
+  costServiceAliases?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
 /** The cost routes of one cloud that has an account source (Cost Explorer for AWS). */
-export function costRoutes(cloud: { id: string; regions: RegionCatalog }, costs: CostSource, today: () => string) {
-  const op = (name: string) => (cloud.id === "aws" ? name : `${name}${cloud.id[0]?.toUpperCase()}${cloud.id.slice(1)}`);
+export function costRoutes(cloud: CostCloud, costs: CostSource, today: () => string) {
+  const op = (name: string) => cloudOperationId(cloud.id, name);
   const costsRoute = defineRoute({
     scope: "costs:read",
     method: "get",
@@ -176,10 +193,8 @@ export function costRoutes(cloud: { id: string; regions: RegionCatalog }, costs:
         start: dateParam("start", "First day (inclusive)", "2026-10-01"),
         end: dateParam("end", "Last day (exclusive)", "2026-11-01"),
         granularity: z.enum(GRANULARITIES).default("DAILY").openapi({ param: { name: "granularity", in: "query" } }),
-        metric: z.enum(COST_METRICS).default("UnblendedCost").openapi({ param: { name: "metric", in: "query" } }),
         groupBy: list("Up to two of SERVICE, REGION, LINKED_ACCOUNT, USAGE_TYPE, TAG:<key>", "SERVICE,TAG:Environment"),
-        service: list("Only these Cost Explorer SERVICE values", "Amazon Elastic Compute Cloud - Compute"),
-        region: list("Only these regions", "us-east-1"),
+        ...measureAndFilters,
       }),
     },
     responses: { 200: { description: "Costs", content: { "application/json": { schema: CostReportSchema } } }, ...errors },
@@ -199,10 +214,8 @@ export function costRoutes(cloud: { id: string; regions: RegionCatalog }, costs:
         start: dateParam("start", "First day (today or later)", "2026-11-22"),
         end: dateParam("end", "Last day (exclusive)", "2026-12-01"),
         granularity: z.enum(["DAILY", "MONTHLY"]).default("MONTHLY").openapi({ param: { name: "granularity", in: "query" } }),
-        metric: z.enum(COST_METRICS).default("UnblendedCost").openapi({ param: { name: "metric", in: "query" } }),
         predictionIntervalLevel: z.coerce.number().int().min(51).max(99).default(80).openapi({ param: { name: "predictionIntervalLevel", in: "query" }, example: 80 }),
-        service: list("Only these Cost Explorer SERVICE values", "AWS Lambda"),
-        region: list("Only these regions", "us-east-1"),
+        ...measureAndFilters,
       }),
     },
     responses: { 200: { description: "Forecast", content: { "application/json": { schema: ForecastSchema } } }, ...errors },
@@ -252,7 +265,7 @@ export function costRoutes(cloud: { id: string; regions: RegionCatalog }, costs:
           groupBy: parseGroupBy(q.groupBy),
           filters: parseFilters(q.service, q.region, cloud.regions),
         };
-        await checkServices(costs, query.filters, today(), c.get("signal"));
+        await checkServices(cloud, costs, query.filters, today(), c.get("signal"));
         const report = await costs.costs(query, c.get("signal"));
         c.set("source", report.source);
         return c.json(report, 200);
@@ -266,7 +279,7 @@ export function costRoutes(cloud: { id: string; regions: RegionCatalog }, costs:
         const max = q.granularity === "DAILY" ? addMonths(q.start, 3) : addMonths(q.start, 12);
         if (q.end > max) fail("end", `${q.granularity} forecasts reach at most ${q.granularity === "DAILY" ? "3" : "12"} months: end must be ${max} or earlier`);
         const filters = parseFilters(q.service, q.region, cloud.regions);
-        await checkServices(costs, filters, now, c.get("signal"));
+        await checkServices(cloud, costs, filters, now, c.get("signal"));
         const report = await costs.forecast(
           { start: q.start, end: q.end, granularity: q.granularity, metric: q.metric, predictionIntervalLevel: q.predictionIntervalLevel, filters },
           c.get("signal"),

@@ -145,6 +145,8 @@ export class FakeBudgets {
   hangAfterCreate = false;
   /** The next CreateBudget never answers and stores nothing. */
   hangBeforeCreate = false;
+  /** This many coming DescribeBudget calls fail with a 500 (a read-back that cannot tell). */
+  failDescribe = 0;
 
   reset(): void {
     this.budgets.clear();
@@ -153,6 +155,7 @@ export class FakeBudgets {
     this.creationLimit = Number.POSITIVE_INFINITY;
     this.hangAfterCreate = false;
     this.hangBeforeCreate = false;
+    this.failDescribe = 0;
   }
 
   callsTo(op: string) {
@@ -178,6 +181,10 @@ export class FakeBudgets {
           return json({ Budgets: page, ...(offset + size < all.length ? { NextToken: String(offset + size) } : {}) });
         }
         case "DescribeBudget": {
+          if (this.failDescribe > 0) {
+            this.failDescribe--;
+            return awsError("InternalErrorException", "internal failure", 500);
+          }
           const b = this.budgets.get(String(body.BudgetName));
           return b ? json({ Budget: b }) : awsError("NotFoundException", `Unable to get budget: ${String(body.BudgetName)} - the budget doesn't exist.`);
         }

@@ -71,6 +71,8 @@ export class FakePricingApi {
   readonly calls: GetProductsBody[] = [];
   readonly callTimes: number[] = [];
   mode: FakeMode = "healthy";
+  /** Requests whose caller went away while they were in flight. */
+  aborted = 0;
   /** Added to every answer, like a real round trip. */
   latencyMs = 0;
   /** Upper bound on page size, below the caller's MaxResults, to exercise paging. */
@@ -98,6 +100,7 @@ export class FakePricingApi {
     this.callTimes.length = 0;
     this.mode = "healthy";
     this.latencyMs = 0;
+    this.aborted = 0;
     this.pageSize = 100;
     this.expireNextTokens = 0;
     this.releaseHung();
@@ -137,7 +140,21 @@ export class FakePricingApi {
       this.throttled++;
       return awsError(400, "ThrottlingException", "Rate exceeded");
     }
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    if (this.latencyMs > 0) {
+      // A caller that gives up mid-flight is seen here, as AWS sees a closed connection.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.latencyMs);
+        signal?.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(timer);
+            this.aborted++;
+            resolve();
+          },
+          { once: true },
+        );
+      });
+    }
     switch (this.mode) {
       case "throttle":
         return awsError(400, "ThrottlingException", "Rate exceeded");

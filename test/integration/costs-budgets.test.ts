@@ -57,6 +57,8 @@ describe("GET /v1/costs/aws (live)", () => {
     expect(body.periods.map((p) => p.estimated)).toEqual([false, false, false, false, false, false, true]);
     expect(new Big(body.total.amount).eq(body.periods.reduce((acc, p) => acc.plus(p.total.amount), new Big(0)))).toBe(true);
     expect(body.source).toBe("live");
+    // As of the injected clock, not the wall clock.
+    expect((body as unknown as { asOf: string }).asOf).toBe(now().toISOString());
   });
 
   it("caches for 30 minutes, coalesces identical requests, and counts calls and their cost", async () => {
@@ -263,6 +265,40 @@ describe("budgets (live)", () => {
     const retry = await post(a, body("lost"), writer, { "idempotency-key": "lost-1" });
     expect(retry.status).toBe(201);
     expect(budgets.budgets.has("lost")).toBe(true);
+  });
+
+  it("a create whose read-back fails is outcome_unknown (503), keeps its key, and the retry reads back instead of creating twice", async () => {
+    budgets.hangAfterCreate = true;
+    budgets.failDescribe = 100;
+    const a = app({ UPSTREAM_ATTEMPT_TIMEOUT_MS: "300", UPSTREAM_DEADLINE_MS: "1500", UPSTREAM_RETRIES: "0" });
+    const res = await post(a, body("murky"), writer, { "idempotency-key": "murky-1" });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { code: string }).code).toBe("outcome_unknown");
+    expect(budgets.budgets.has("murky")).toBe(true);
+    // AWS is readable again: the retry with the same key resolves the outcome by reading back.
+    budgets.failDescribe = 0;
+    const retry = await post(a, body("murky"), writer, { "idempotency-key": "murky-1" });
+    expect(retry.status).toBe(201);
+    expect(budgets.callsTo("CreateBudget")).toHaveLength(1);
+    // And the key now replays that answer.
+    const again = await post(a, body("murky"), writer, { "idempotency-key": "murky-1" });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(budgets.callsTo("CreateBudget")).toHaveLength(1);
+  });
+
+  it("an unknown outcome that turns out not to have happened is created on the retry, once", async () => {
+    budgets.hangBeforeCreate = true;
+    budgets.failDescribe = 100;
+    const a = app({ UPSTREAM_ATTEMPT_TIMEOUT_MS: "300", UPSTREAM_DEADLINE_MS: "1500", UPSTREAM_RETRIES: "0" });
+    const res = await post(a, body("ghost"), writer, { "idempotency-key": "ghost-1" });
+    expect(((await res.json()) as { code: string }).code).toBe("outcome_unknown");
+    expect(budgets.budgets.has("ghost")).toBe(false);
+    budgets.failDescribe = 0;
+    const retry = await post(a, body("ghost"), writer, { "idempotency-key": "ghost-1" });
+    expect(retry.status).toBe(201);
+    expect(budgets.budgets.has("ghost")).toBe(true);
+    expect(budgets.callsTo("CreateBudget")).toHaveLength(2);
   });
 
   it("deletes: 204, then 404", async () => {

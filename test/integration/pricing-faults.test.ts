@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { liveConfig, type LiveHarness, withLivePricing } from "../helpers/live.ts";
 
 /**
@@ -123,14 +123,21 @@ describe("upstream faults", () => {
     expect(fake.callsFor("AmazonEKS")).toHaveLength(6);
   });
 
-  it("serves stale while AWS fails, and says so", async () => {
+  it("serves stale while AWS fails, and says so (and keeps serving stale after the refresh fails)", async () => {
     h = live(liveConfig({ PRICE_CACHE_TTL_MS: "100", UPSTREAM_RETRIES: "0" }));
     const first = await get("/v1/prices/aws/eks?region=us-east-1");
     expect(first.body.items[0]?.source).toBe("live");
+    const callsBefore = fake.callsFor("AmazonEKS").length;
     await new Promise((r) => setTimeout(r, 150));
     fake.mode = "error500";
     const stale = await get("/v1/prices/aws/eks?region=us-east-1");
     expect(stale.body.items[0]).toMatchObject({ source: "stale", price: first.body.items[0]?.price });
+    // The background refresh went to AWS and failed ...
+    await vi.waitFor(() => expect(fake.callsFor("AmazonEKS").length).toBeGreaterThan(callsBefore));
+    await new Promise((r) => setTimeout(r, 50));
+    // ... so the next answer is still the stale one: a healthy upstream would have refreshed it ("cache").
+    const after = await get("/v1/prices/aws/eks?region=us-east-1");
+    expect(after.body.items[0]).toMatchObject({ source: "stale", price: first.body.items[0]?.price });
   });
 
   it("503 with Retry-After naming the upstream when nothing cached or fallback can answer", async () => {
@@ -166,10 +173,24 @@ describe("upstream faults", () => {
     const second = get("/v1/prices/aws/eks?region=us-east-1");
     await new Promise((r) => setTimeout(r, 30));
     gone.abort();
-    await first;
+    // The one that left is answered 499 (logged, never seen) ...
+    expect(((await first) as Response).status).toBe(499);
     const { res, body } = await second;
+    // ... the one that stayed gets the answer of the one fetch, which was not cancelled.
     expect(res.status).toBe(200);
     expect(body.items[0]?.source).toBe("live");
     expect(fake.callsFor("AmazonEKS")).toHaveLength(1);
+    expect(fake.aborted).toBe(0);
+  });
+
+  it("when the only caller disconnects, the upstream call is cancelled", async () => {
+    h = live();
+    fake.latencyMs = 300;
+    const gone = new AbortController();
+    const first = Promise.resolve(h.app.request("/v1/prices/aws/eks?region=us-west-2", { signal: gone.signal })).catch((e: Error) => e);
+    await vi.waitFor(() => expect(fake.callsFor("AmazonEKS").length).toBe(1));
+    gone.abort();
+    expect(((await first) as Response).status).toBe(499);
+    await vi.waitFor(() => expect(fake.aborted).toBe(1));
   });
 });

@@ -1,5 +1,6 @@
 import type { CloudPlugin } from "../types.ts";
 import { AWS_SERVICES } from "./catalog.ts";
+import { AWS_COST_SERVICE_ALIASES } from "./cost-names.ts";
 import { classifyAwsError } from "./errors.ts";
 import { createLiveAws } from "./live.ts";
 import { createMockAws } from "./mock.ts";
@@ -11,6 +12,7 @@ export const aws: CloudPlugin = {
   title: "Amazon Web Services",
   regions: awsRegions,
   services: AWS_SERVICES,
+  costServiceAliases: AWS_COST_SERVICE_ALIASES,
   classify: classifyAwsError,
   createMock: createMockAws,
   createLive: createLiveAws,
