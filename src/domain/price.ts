@@ -37,7 +37,8 @@ export interface InstanceSpecs {
   burstable?: boolean;
 }
 
-export interface PriceItem extends InstanceSpecs {
+/** What a price is, wherever it is kept: a served item and a fallback-table row share these fields. */
+export interface PriceFields extends InstanceSpecs {
   id: string;
   description: string;
   unit: Unit;
@@ -47,9 +48,13 @@ export interface PriceItem extends InstanceSpecs {
   /** The provider's own identity of the price, for reconciling live and fallback answers. */
   usageType?: string;
   sku?: string;
-  source: Source;
   /** ISO date (YYYY-MM-DD) or timestamp of the data behind the price. */
   asOf: string;
+}
+
+export interface PriceItem extends PriceFields {
+  /** Where the answer came from. */
+  source: Source;
 }
 
 /** An id that was asked for (or is part of the service's catalogue) but has no price we can stand behind. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AnyServiceDef } from "../clouds/types.ts";
 import { unitOf } from "../clouds/types.ts";
 import { isDecimalString, isZero, lessThan, sameAmount } from "../domain/money.ts";
-import { ARCHITECTURES, type FreeTier, type InstanceSpecs, type PriceTier, UNITS, type Unit } from "../domain/price.ts";
+import { ARCHITECTURES, type FreeTier, type PriceFields, type PriceTier, UNITS } from "../domain/price.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
 
 /**
@@ -68,19 +68,11 @@ const tableSchema = z.strictObject({
 });
 
 /** A validated row: every reference resolved, region and description filled in. */
-export interface FallbackRow extends InstanceSpecs {
-  id: string;
+export interface FallbackRow extends PriceFields {
   region: string;
-  description: string;
-  unit: Unit;
-  price: string;
-  tiers?: PriceTier[];
-  usageType?: string;
-  sku?: string;
   /** The citation of where the price is published. */
   source: string;
   specSource?: string;
-  asOf: string;
   note?: string;
 }
 
