@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
@@ -12,7 +11,7 @@ import { ApiError, fromUpstream } from "./errors.ts";
 import type { FallbackTables } from "./fallback/tables.ts";
 import type { KeyRing } from "./http/auth.ts";
 import type { AppEnv } from "./http/env.ts";
-import { authenticate, observe, requireJson } from "./http/middleware.ts";
+import { authenticate, observe } from "./http/middleware.ts";
 import { problemJson } from "./http/problem.ts";
 import type { InboundRateLimits } from "./http/rate-limit.ts";
 import { createRouter } from "./http/router.ts";
@@ -85,6 +84,7 @@ export function createApp(services: AppServices): App {
       ...(services.requestLogger ? { requestLogger: services.requestLogger } : {}),
       metrics: services.metrics,
       requestTimeoutMs: services.config.REQUEST_TIMEOUT_MS,
+      maxUpstreamCallsPerRequest: services.config.MAX_UPSTREAM_CALLS_PER_REQUEST,
       onError: renderError,
     }),
   );
@@ -101,19 +101,10 @@ export function createApp(services: AppServices): App {
     );
   }
   app.use("/v1/*", authenticate({ keyRing: services.keyRing, rateLimits: services.rateLimits, logger: services.logger, onError: renderError }));
-  const limitBody = bodyLimit({
-    maxSize: services.config.BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new ApiError("payload_too_large", `request bodies are limited to ${services.config.BODY_LIMIT_BYTES} bytes`);
-    },
-  });
-  const json = requireJson();
-  // Only requests with bodies pay for these (bodyLimit touches the WHATWG Request on every request).
+  const bodyLimits = { maxBytes: services.config.BODY_LIMIT_BYTES, timeoutMs: services.config.BODY_TIMEOUT_MS };
   app.use("/v1/*", async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    await json(c, async () => {
-      await limitBody(c, next);
-    });
+    c.set("bodyLimits", bodyLimits);
+    await next();
   });
 
   const prices = (id: string) => {

@@ -44,6 +44,11 @@ export interface CreateOutcome {
   budget: Budget;
 }
 
+/** A different budget holds the name: which fields differ only for a caller that may read budgets. */
+function conflict(name: string, diff: string[], reveal: boolean): ApiError {
+  return new ApiError("conflict", reveal ? `a budget named "${name}" already exists and differs in: ${diff.join("; ")}` : `a budget named "${name}" already exists`);
+}
+
 /** A create was sent and neither it nor a read-back could tell whether it happened. */
 export function outcomeUnknown(name: string, cause: unknown): ApiError {
   return new ApiError(
@@ -58,7 +63,12 @@ export function outcomeUnknown(name: string, cause: unknown): ApiError {
  * `absent` (nothing was created), or an error: a different budget under the name (409), or the
  * read-back failing too (503 outcome_unknown).
  */
-export async function readBack(budgets: BudgetSource, input: BudgetInput, signal: AbortSignal | undefined): Promise<{ state: "created"; budget: Budget } | { state: "absent" }> {
+export async function readBack(
+  budgets: BudgetSource,
+  input: BudgetInput,
+  signal: AbortSignal | undefined,
+  reveal = true,
+): Promise<{ state: "created"; budget: Budget } | { state: "absent" }> {
   let existing: Budget | undefined;
   try {
     existing = await budgets.get(input.name, signal);
@@ -67,7 +77,7 @@ export async function readBack(budgets: BudgetSource, input: BudgetInput, signal
   }
   if (!existing) return { state: "absent" };
   const diff = differences(existing, input);
-  if (diff.length > 0) throw new ApiError("conflict", `a budget named "${input.name}" already exists and differs in: ${diff.join("; ")}`);
+  if (diff.length > 0) throw conflict(input.name, diff, reveal);
   return { state: "created", budget: existing };
 }
 
@@ -78,7 +88,7 @@ export async function readBack(budgets: BudgetSource, input: BudgetInput, signal
  * that changed nothing, and a create whose outcome is unknown (timeout, 5xx) is resolved by reading the
  * budget back; when that read fails as well, 503 `outcome_unknown`.
  */
-export async function createBudgetOnce(budgets: BudgetSource, input: BudgetInput, signal?: AbortSignal): Promise<CreateOutcome> {
+export async function createBudgetOnce(budgets: BudgetSource, input: BudgetInput, signal?: AbortSignal, reveal = true): Promise<CreateOutcome> {
   try {
     return { status: 201, budget: await budgets.create(input, signal) };
   } catch (error) {
@@ -87,14 +97,14 @@ export async function createBudgetOnce(budgets: BudgetSource, input: BudgetInput
       if (!existing) throw new ApiError("conflict", `a budget named "${input.name}" already exists`);
       const diff = differences(existing, input);
       if (diff.length === 0) return { status: 200, budget: existing };
-      throw new ApiError("conflict", `a budget named "${input.name}" already exists and differs in: ${diff.join("; ")}`);
+      throw conflict(input.name, diff, reveal);
     }
     if (error instanceof BudgetLimitError) {
       throw new ApiError("conflict", `AWS refused to create another budget: ${error.message}`);
     }
     if (error instanceof UpstreamError && error.kind !== "client" && error.kind !== "aborted") {
       if (!error.sent) throw fromUpstream(error, `and the create was never sent: nothing was created; retry (with the same Idempotency-Key)`);
-      const found = await readBack(budgets, input, signal);
+      const found = await readBack(budgets, input, signal, reveal);
       if (found.state === "created") return { status: 201, budget: found.budget };
       throw fromUpstream(error, "and the budget is not there: nothing was created; retry (with the same Idempotency-Key)");
     }

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { BUDGET_TYPES, type BudgetInput, TIME_UNITS } from "../domain/budgets.ts";
-import { isIsoDate } from "../domain/dates.ts";
+import { isIsoDate, periodContaining } from "../domain/dates.ts";
+import { ApiError } from "../errors.ts";
 import { isDecimalString, isZero } from "../domain/money.ts";
 import { awsRegions } from "../clouds/aws/regions.ts";
 
@@ -73,6 +74,15 @@ export const BudgetInputSchema = z
     if (b.plannedLimits && !["MONTHLY", "QUARTERLY"].includes(b.timeUnit)) {
       ctx.addIssue({ code: "custom", path: ["plannedLimits"], message: "planned limits need timeUnit MONTHLY or QUARTERLY" });
     }
+    if (b.plannedLimits && Object.keys(b.plannedLimits).length === 0) {
+      ctx.addIssue({ code: "custom", path: ["plannedLimits"], message: "must give the limit of at least one period, such as { \"2026-12-01\": { \"amount\": \"100\", \"unit\": \"USD\" } }" });
+    }
+    for (const day of Object.keys(b.plannedLimits ?? {})) {
+      const quarterly = b.timeUnit === "QUARTERLY";
+      if (isIsoDate(day) && (!day.endsWith("-01") || (quarterly && !["01", "04", "07", "10"].includes(day.slice(5, 7))))) {
+        ctx.addIssue({ code: "custom", path: ["plannedLimits", day], message: `keys must be the first day of a ${quarterly ? "quarter" : "month"}, such as ${day.slice(0, 8)}01` });
+      }
+    }
     const units = [b.limit, ...Object.values(b.plannedLimits ?? {})].filter(Boolean).map((s) => s?.unit);
     if (b.type === "COST" && units.some((u) => u !== "USD")) ctx.addIssue({ code: "custom", path: ["limit", "unit"], message: "COST budgets are in USD" });
     if (!costOrUsage && b.limit && (b.limit.unit !== "PERCENTAGE" || Number(b.limit.amount) > 100)) {
@@ -95,4 +105,19 @@ export const BudgetInputSchema = z
 
 export function toBudgetInput(body: z.infer<typeof BudgetInputSchema>): BudgetInput {
   return body as BudgetInput;
+}
+
+/**
+ * The rules that depend on the date: with only an `end`, AWS starts the budget at the beginning of the
+ * current period, so the end must come after that.
+ */
+export function checkBudgetDates(input: BudgetInput, today: string): void {
+  const end = input.timePeriod?.end;
+  if (!end || input.timePeriod?.start) return;
+  const start = periodContaining(input.timeUnit, today).start;
+  if (end <= start) {
+    throw new ApiError("invalid_request", "invalid timePeriod.end", {
+      errors: [{ parameter: "timePeriod.end", message: `must be after the budget's start: without timePeriod.start it starts with the current period, ${start}` }],
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import type { ApiKey, Scope } from "./auth.ts";
+import type { BodyLimits } from "./json-body.ts";
 
 /** What middleware leaves on the context for handlers and for the request log. */
 export interface AppEnv {
@@ -14,5 +15,7 @@ export interface AppEnv {
     authorize: ((scope: Scope, points?: number) => Promise<void>) | undefined;
     /** Whether a route checked its scope (a backstop for routes that declare none). */
     authorized: boolean | undefined;
+    /** How large and how slow a request body may be (the settings). */
+    bodyLimits: BodyLimits;
   };
 }

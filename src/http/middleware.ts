@@ -7,6 +7,7 @@ import { ApiError } from "../errors.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ApiKey, KeyRing, Scope } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
+import { requestContext } from "../resilience/request-context.ts";
 import type { InboundRateLimits } from "./rate-limit.ts";
 
 type Handler = MiddlewareHandler<AppEnv>;
@@ -62,6 +63,8 @@ export interface ObserveDeps {
   onError: (error: Error, c: Context<AppEnv>) => Response;
   /** Where the one line per request goes (defaults to `logger`). */
   requestLogger?: Logger;
+  /** Upstream attempts one request may make (a batch cannot fan out without bound). */
+  maxUpstreamCallsPerRequest: number;
 }
 
 /**
@@ -101,7 +104,8 @@ export function observe(deps: ObserveDeps): Handler {
     c.set("signal", controller.signal);
     timedOut.catch(() => undefined);
     try {
-      await Promise.race([next(), timedOut]);
+      const context = { tenant: "anonymous", upstreamCalls: deps.maxUpstreamCallsPerRequest };
+      await requestContext.run(context, () => Promise.race([next(), timedOut]));
     } catch (error) {
       c.res = deps.onError(error as Error, c);
     } finally {
@@ -178,6 +182,9 @@ export function authenticate(deps: AuthDeps): Handler {
     } else {
       who = `ip:${clientAddress(c)}`;
     }
+    // The limiter gives upstream calls made for this caller their own turns.
+    const context = requestContext.getStore();
+    if (context) context.tenant = who;
     c.set("authorize", async (scope: Scope, points = 1) => {
       if (key && !key.scopes.has(scope)) {
         throw new ApiError("forbidden", `this key lacks the ${scope} scope needed for ${c.req.method} ${c.req.path}`);
@@ -220,19 +227,4 @@ function verifyBearer(c: Context<AppEnv>, keyRing: KeyRing): ApiKey {
     });
   }
   return key;
-}
-
-/** Bodies are JSON only. */
-export function requireJson(): Handler {
-  return async (c, next) => {
-    if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
-      const type = requestHeader(c, "content-type") ?? "";
-      if (!/^application\/json\s*(;|$)/i.test(type)) {
-        throw new ApiError("unsupported_media_type", `request bodies must be application/json, not ${type.slice(0, 60) || "missing"}`, {
-          errors: [{ parameter: "content-type", message: "must be application/json" }],
-        });
-      }
-    }
-    return next();
-  };
 }

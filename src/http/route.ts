@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../errors.ts";
 import type { Scope } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
+import { jsonBody } from "./json-body.ts";
 
 /** What a route needs: a scope of the caller's API key, or nothing (public). */
 export type Access = Scope | "public";
@@ -26,6 +27,8 @@ export function defineRoute<P extends string, R extends Omit<RouteConfig, "secur
   const { scope, ...route } = config;
   const security = scope === "public" ? [] : [{ apiKey: [scope] }];
   const middleware: MiddlewareHandler<AppEnv>[] = scope === "public" ? [] : [requireScope(scope)];
+  // A declared body is read and checked here, after routing: a wrong method is a 405 before any 415.
+  if (config.request?.body) middleware.push(jsonBody());
   return createRoute({ ...(route as Omit<R, "scope">), security, middleware });
 }
 

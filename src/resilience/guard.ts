@@ -4,10 +4,12 @@ import type { Logger } from "pino";
 import type { BreakerState, Metrics } from "../observability/metrics.ts";
 import { AttemptTimeoutError, type Classify, type FailureKind, HttpStatusError, isRetryable } from "./classify.ts";
 import type { UpstreamLimiter } from "./limiter.ts";
+import { requestContext } from "./request-context.ts";
 import { sleep } from "./sleep.ts";
 
 /** Seconds to suggest in Retry-After when nothing more precise is known, by kind of failure. */
 const DEFAULT_RETRY_AFTER_S: Record<UpstreamKind, number> = {
+  "request-budget": 1,
   throttling: 2,
   transient: 5,
   client: 0,
@@ -17,7 +19,7 @@ const DEFAULT_RETRY_AFTER_S: Record<UpstreamKind, number> = {
   malformed: 30,
 };
 
-export type UpstreamKind = FailureKind | "circuit-open" | "deadline" | "malformed";
+export type UpstreamKind = FailureKind | "circuit-open" | "deadline" | "malformed" | "request-budget";
 
 /**
  * An upstream failure, classified once where it happened. `code` is the upstream's error name;
@@ -191,6 +193,13 @@ export class Guard {
    */
   async #paced<T>(breaker: CircuitBreaker<[Action, AbortSignal], unknown>, action: Action, region: string, signal: AbortSignal, caller: AbortSignal | undefined, deadlineAt: number, onFire: () => void): Promise<T> {
     const { limiter, api } = this.#options;
+    const request = requestContext.getStore();
+    if (request) {
+      if (request.upstreamCalls <= 0) {
+        throw new UpstreamError(api, region, "request-budget", undefined, `${api} (${region}): this request has used all the upstream calls one request may make`);
+      }
+      request.upstreamCalls--;
+    }
     let fired = false;
     try {
       return (await limiter.schedule(
@@ -201,6 +210,7 @@ export class Guard {
         },
         signal,
         deadlineAt,
+        request?.tenant,
       )) as T;
     } catch (error) {
       if (fired || error instanceof UpstreamError) throw error;

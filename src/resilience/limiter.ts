@@ -1,7 +1,7 @@
-import Bottleneck from "bottleneck";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Metrics } from "../observability/metrics.ts";
+import { FairQueue, QueueClosedError, TokenBucket } from "./fair-queue.ts";
 import { sleep } from "./sleep.ts";
 
 export interface LimiterOptions {
@@ -39,7 +39,7 @@ local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
 if wait > maxWait then return -1 end
 local nextTat = tat + interval
-redis.call('SET', KEYS[1], nextTat, 'PX', nextTat - now + tolerance + 1000)
+redis.call('SET', KEYS[1], nextTat, 'PX', math.ceil(nextTat - now + tolerance + 1000))
 return wait
 `;
 
@@ -52,18 +52,20 @@ export class QuotaWaitError extends Error {
 }
 
 /**
- * Paces calls to one upstream API. With Redis, the whole fleet shares one token bucket (the account's
- * quota) through an atomic reservation script; bottleneck caps this instance's concurrency. Without
- * Redis, or while it is unavailable, bottleneck paces alone with this instance's share of the quota.
+ * Paces calls to one upstream API. A call first takes one of this instance's concurrency slots, given
+ * to callers (tenants: API keys) in turn, and left by a caller that gives up while it waits; then a
+ * pacing slot: with Redis, from the whole fleet's token bucket (the account's quota) through an atomic
+ * reservation script; without Redis, or while it is unavailable, from a local bucket holding this
+ * instance's share of the quota.
  *
- * Why not bottleneck's own Redis cluster mode: its last release predates Redis 7 and ioredis 6; after a
- * Redis restart it never recreates its settings key ("ERR SETTINGS_KEY_NOT_FOUND" is not the text it
- * looks for), and jobs queued through it can stay stuck (bottleneck #194), which our fault-injection
- * suite reproduced: the pipeline stopped calling AWS for good after one Redis restart.
+ * Why not bottleneck: its Redis cluster mode never recreated its settings key after a Redis restart
+ * (our fault-injection suite reproduced the pipeline stopping for good), and in-process it kept jobs
+ * whose callers had gone in its queue until their turn, charging each a reservoir token: one aborted
+ * 500-query batch starved every other caller for a minute and a half.
  */
 export class UpstreamLimiter {
-  readonly #local: Bottleneck;
-  readonly #concurrency: Bottleneck;
+  readonly #queue: FairQueue;
+  readonly #local: TokenBucket;
   readonly #redis: Redis | undefined;
   readonly #options: LimiterOptions;
   readonly #intervalMs: number;
@@ -72,22 +74,15 @@ export class UpstreamLimiter {
   /** Whether the first connection attempt is over: until then calls wait for it instead of pacing alone. */
   #connected = false;
   readonly #firstAttempt: Promise<void>;
+  /** Aborted on close: calls waiting for a token stop waiting. */
+  readonly #closing = new AbortController();
 
   constructor(options: LimiterOptions) {
     this.#options = options;
     const rate = options.ratePerSecond * options.localShare;
     const bucket = Math.max(1, Math.floor(options.burst * options.localShare));
-    const refillEveryMs = Math.max(1, Math.round(1000 / rate));
-    this.#local = new Bottleneck({
-      maxConcurrent: options.maxConcurrent,
-      reservoir: bucket,
-      reservoirIncreaseAmount: 1,
-      reservoirIncreaseInterval: refillEveryMs,
-      reservoirIncreaseMaximum: bucket,
-      // Reservoirs are refilled on the heartbeat (250 ms by default): beat exactly once per token.
-      heartbeatInterval: refillEveryMs,
-    });
-    this.#concurrency = new Bottleneck({ maxConcurrent: options.maxConcurrent });
+    this.#local = new TokenBucket(bucket, Math.max(1, Math.round(1000 / rate)));
+    this.#queue = new FairQueue(options.maxConcurrent);
     this.#redis = options.redis;
     this.#connected = options.redis?.status === "ready";
     // Until the first connection attempt has succeeded or failed, calls wait for it (briefly).
@@ -110,54 +105,57 @@ export class UpstreamLimiter {
     this.#key = `pricebook:pace:${options.api}`;
   }
 
+  /** Calls waiting for a slot, and running (for tests and metrics). */
+  get load(): { waiting: number; running: number } {
+    return { waiting: this.#queue.waiting, running: this.#queue.running };
+  }
+
   /**
-   * Runs `job` when the quota allows. A job whose signal aborts while it waits never calls upstream.
-   * `deadlineAt` (epoch ms) bounds the wait for a shared slot.
+   * Runs `job` when the quota allows, in `tenant`'s turn. A job whose signal aborts while it waits
+   * never calls upstream and holds nothing. `deadlineAt` (epoch ms) bounds the wait for a shared slot.
    */
-  async schedule<T>(job: () => Promise<T>, signal?: AbortSignal, deadlineAt = Number.POSITIVE_INFINITY): Promise<T> {
-    const guarded = () => {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return job();
-    };
+  async schedule<T>(job: () => Promise<T>, signal?: AbortSignal, deadlineAt = Number.POSITIVE_INFINITY, tenant = "system"): Promise<T> {
     // At start-up the connection is still being made: wait for it a moment rather than spend a local
     // share of the quota on top of what the rest of the fleet is spending through Redis.
     if (this.#redis && !this.#connected) await Promise.race([this.#firstAttempt, sleep(2_000, signal)]);
-    if (this.#redis?.status === "ready") {
-      const redis = this.#redis;
-      let refused: QuotaWaitError | undefined;
-      let shared = true;
-      // The concurrency slot first, then the pacing slot: a call then goes out at its reserved time,
-      // not bunched up with later ones behind busy slots.
-      const result = await this.#concurrency.schedule(async () => {
-        let wait: number;
-        try {
-          const maxWaitMs = Math.max(0, Math.min(60_000, Math.floor(deadlineAt - Date.now())));
-          wait = Number(await redis.eval(RESERVE, 1, this.#key, this.#intervalMs, this.#toleranceMs, maxWaitMs));
-        } catch (error) {
-          shared = false;
-          this.#options.metrics.limiterFallbacks.inc({ api: this.#options.api });
-          this.#options.logger.warn({ api: this.#options.api, err: (error as Error).message }, "shared pacing unavailable; pacing this call with the local share");
-          return undefined;
-        }
-        if (wait < 0) {
-          refused = new QuotaWaitError(`${this.#options.api}: the account's quota has no slot before the deadline`);
-          return undefined;
-        }
-        if (wait > 0) await sleep(wait, signal);
-        return { value: await guarded() };
-      });
-      if (refused) throw refused;
-      if (shared && result) return result.value;
-    } else if (this.#redis) {
+    // The concurrency slot first, then the pacing slot: a call then goes out at its reserved time,
+    // not bunched up with later ones behind busy slots.
+    const waiting = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+    return this.#queue.run(
+      tenant,
+      async () => {
+        if (!(await this.#sharedSlot(waiting, deadlineAt))) await this.#local.take(waiting);
+        waiting.throwIfAborted();
+        return job();
+      },
+      signal,
+    );
+  }
+
+  /** Waits for the fleet's next slot; false when Redis cannot pace this call (then the local share does). */
+  async #sharedSlot(signal: AbortSignal | undefined, deadlineAt: number): Promise<boolean> {
+    const redis = this.#redis;
+    if (!redis) return false;
+    if (redis.status !== "ready") {
       this.#options.metrics.limiterFallbacks.inc({ api: this.#options.api });
+      return false;
     }
-    return this.#local.schedule(guarded);
+    let wait: number;
+    try {
+      const maxWaitMs = Math.max(0, Math.min(60_000, Math.floor(deadlineAt - Date.now())));
+      wait = Number(await redis.eval(RESERVE, 1, this.#key, this.#intervalMs, this.#toleranceMs, maxWaitMs));
+    } catch (error) {
+      this.#options.metrics.limiterFallbacks.inc({ api: this.#options.api });
+      this.#options.logger.warn({ api: this.#options.api, err: (error as Error).message }, "shared pacing unavailable; pacing this call with the local share");
+      return false;
+    }
+    if (wait < 0) throw new QuotaWaitError(`${this.#options.api}: the account's quota has no slot before the deadline`);
+    if (wait > 0) await sleep(wait, signal);
+    return true;
   }
 
   async close(): Promise<void> {
-    const log = (what: string) => (error: unknown) =>
-      this.#options.logger.warn({ api: this.#options.api, err: (error as Error).message }, `closing ${what}`);
-    await this.#local.stop({ dropWaitingJobs: true }).catch(log("local limiter"));
-    await this.#concurrency.stop({ dropWaitingJobs: true }).catch(log("concurrency limiter"));
+    this.#closing.abort(new QueueClosedError("the upstream limiter is closed"));
+    this.#queue.close();
   }
 }

@@ -2,8 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { createBudgetOnce, readBack } from "../budgets/create.ts";
 import { type Begin, fingerprint, type IdempotencyStore } from "../budgets/idempotency.ts";
 import { projectBudget } from "../budgets/projection.ts";
-import { BudgetInputSchema, toBudgetInput } from "../budgets/validate.ts";
-import type { BudgetSource } from "../domain/budgets.ts";
+import { BudgetInputSchema, checkBudgetDates, toBudgetInput } from "../budgets/validate.ts";
+import type { Budget, BudgetSource } from "../domain/budgets.ts";
 import type { CostSource } from "../domain/costs.ts";
 import { addDays, addMonths, isIsoDate } from "../domain/dates.ts";
 import { ApiError } from "../errors.ts";
@@ -207,9 +207,15 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
     })
     .openapi(createRouteDef, async (c) => {
       const input = toBudgetInput(c.req.valid("json"));
+      checkBudgetDates(input, deps.today());
       if (c.req.valid("query").dryRun === "true") return c.json({ dryRun: true, wouldCreate: input }, 200);
       const key = c.req.valid("header")["idempotency-key"];
-      const scope = c.get("apiKey")?.id ?? "anonymous";
+      const apiKey = c.get("apiKey");
+      const scope = apiKey?.id ?? "anonymous";
+      // A key that may write but not read budgets learns only what it sent and that it exists: never a
+      // stored budget's limit, period, filters or spend (from a 409, a 200 or a replay).
+      const reveal = !apiKey || apiKey.scopes.has("budgets:read");
+      const view = (budget: Budget) => (reveal ? budget : { ...input, exists: true });
       const print = fingerprint(input);
       const signal = c.get("signal");
       if (key) {
@@ -218,23 +224,23 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
         if (begun.kind === "pending") throw new ApiError("conflict", "a request with this Idempotency-Key is still in progress", { headers: { "retry-after": "2" } });
         if (begun.kind === "replay") {
           c.header("idempotent-replayed", "true");
-          // The first request's own status and body: a stored Budget (201 or 200).
-          return c.json(begun.response.body as never, begun.response.status as 201);
+          // The first request's own status and body (a stored Budget, 201 or 200), as this key may see it.
+          return c.json(view(begun.response.body as Budget) as never, begun.response.status as 201);
         }
         if (begun.kind === "unknown") {
           // An earlier create with this key was sent and never confirmed: read back before anything else.
-          const found = await readBack(deps.budgets, input, signal);
+          const found = await readBack(deps.budgets, input, signal, reveal);
           if (found.state === "created") {
             await deps.idempotency.finish(scope, key, print, { status: 201, body: found.budget });
-            return c.json(found.budget, 201);
+            return c.json(view(found.budget) as never, 201);
           }
           await deps.idempotency.retake(scope, key, print);
         }
       }
       try {
-        const outcome = await createBudgetOnce(deps.budgets, input, signal);
+        const outcome = await createBudgetOnce(deps.budgets, input, signal, reveal);
         if (key) await deps.idempotency.finish(scope, key, print, { status: outcome.status, body: outcome.budget });
-        return outcome.status === 201 ? c.json(outcome.budget, 201) : c.json(outcome.budget as never, 200);
+        return outcome.status === 201 ? c.json(view(outcome.budget) as never, 201) : c.json(view(outcome.budget) as never, 200);
       } catch (error) {
         if (key) {
           // Unknown outcome: the key stays taken until a retry reads back. Anything else: nothing was

@@ -278,7 +278,7 @@ export class SyntheticAccount implements CostSource {
       if (filters.services?.length && !filters.services.includes(item.service)) return;
       if (filters.regions?.length && !filters.regions.includes(item.region)) return;
       for (const [key, values] of Object.entries(filters.tags ?? {})) {
-        if (values.length && !values.includes(item.tags[key] ?? "")) return;
+        if (values.length && !values.includes(tagValue(item, key))) return;
       }
       out.push(i);
     });
@@ -339,8 +339,13 @@ function metricValue(item: LineItem, metric: CostMetric, cost: number): number {
   }
 }
 
+/** A line item's own tag value ("" when untagged): never a property inherited from Object. */
+function tagValue(item: LineItem, key: string): string {
+  return Object.hasOwn(item.tags, key) ? (item.tags[key] as string) : "";
+}
+
 function groupKey(item: LineItem, group: GroupBy): string {
-  if (group.type === "TAG") return `${group.key}$${item.tags[group.key] ?? ""}`;
+  if (group.type === "TAG") return `${group.key}$${tagValue(item, group.key)}`;
   switch (group.key) {
     case "SERVICE":
       return item.service;
