@@ -49,6 +49,7 @@ const server = spawn(process.execPath, ["src/main.ts"], {
     HOST: "127.0.0.1",
     PRICEBOOK_MODE: "live",
     PRICEBOOK_AUTH: "off",
+    METRICS_PUBLIC: "true",
     AWS_ENDPOINT_URL_PRICING: `http://127.0.0.1:${fakePort}`,
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
     AWS_SECRET_ACCESS_KEY: "soak",

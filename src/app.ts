@@ -123,6 +123,7 @@ export function createApp(services: AppServices): App {
         version: services.version,
         metrics: services.metrics,
         metricsKeySha256: services.config.METRICS_KEY_SHA256,
+        metricsPublic: services.config.METRICS_PUBLIC === "true",
         readiness: services.readiness,
       }),
     )

@@ -91,21 +91,30 @@ const envShape = {
     'JSON array of `{ "id", "sha256", "scopes" }` (from `npm run key:create`)',
   ),
   PRICEBOOK_API_KEYS_FILE: doc(z.string().min(1).optional(), "Auth and limits", "a file holding that JSON array (e.g. a mounted secret)"),
+  METRICS_PUBLIC: doc(
+    z.enum(["true", "false"]).default("false"),
+    "Auth and limits",
+    "`true` opens `/metrics` and `/readyz`'s details to anyone; otherwise they need the metrics key",
+  ),
   METRICS_KEY_SHA256: doc(
     z
       .string()
       .regex(/^[0-9a-f]{64}$/, "must be the hex SHA-256 of the metrics key (npm run key:create prints it)")
       .optional(),
     "Auth and limits",
-    "SHA-256 (hex) of a key that `/metrics` then requires",
+    "SHA-256 (hex) of the key `/metrics` and `/readyz?detail` require (without it, and without METRICS_PUBLIC, `/metrics` is closed)",
   ),
   RATE_LIMIT_PRICES_PER_MINUTE: doc(count(6000), "Auth and limits", "per key, `prices:read` routes"),
   RATE_LIMIT_COSTS_PER_MINUTE: doc(count(600), "Auth and limits", "per key, `costs:read` routes"),
   RATE_LIMIT_BUDGETS_READ_PER_MINUTE: doc(count(600), "Auth and limits", "per key, `budgets:read` routes"),
   RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE: doc(count(60), "Auth and limits", "per key, `budgets:write` routes"),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: doc(count(30), "Auth and limits", "per client address, failed authentications; past it, 429"),
   BODY_LIMIT_BYTES: doc(count(262_144), "HTTP", "largest request body (a full 500-query batch is well under it)"),
   BODY_TIMEOUT_MS: doc(ms(10_000), "HTTP", "how long a request body may take to arrive; a slower one is answered 408"),
   REQUEST_TIMEOUT_MS: doc(ms(15_000), "HTTP", "a request's own deadline; upstream work is aborted when it passes"),
+  HEADERS_TIMEOUT_MS: doc(ms(10_000), "HTTP", "how long a client may take to send its request headers before the connection is closed"),
+  KEEP_ALIVE_TIMEOUT_MS: doc(ms(5_000), "HTTP", "how long an idle keep-alive connection is kept open"),
+  MAX_CONNECTIONS: doc(count(1024), "HTTP", "open connections one instance accepts; more are refused"),
   SHUTDOWN_TIMEOUT_MS: doc(ms(10_000), "HTTP", "how long in-flight requests get to finish on shutdown"),
   SHUTDOWN_DRAIN_DELAY_MS: doc(ms(0, 0), "HTTP", "after SIGTERM, how long readiness is 503 before the server stops accepting"),
   CORS_ALLOWED_ORIGINS: doc(

@@ -38,12 +38,29 @@ async function main(): Promise<void> {
   const app = createApp(services);
 
   const cache = config.REDIS_URL ? "Redis, then in-process LRU" : "in-process only";
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info(
-      { port: info.port, mode: mode.mode, cache, version },
-      `pricebook ${version} listening on ${info.address}:${info.port} in ${mode.mode} mode (${mode.reason}); ${services.authSummary}; cache: ${cache}; fallback tables: ${tables.files.length} files`,
-    );
-  }) as Server;
+  // Slow clients cannot hold connections: headers must arrive within HEADERS_TIMEOUT_MS (checked every
+  // second, not Node's default 30 s), bodies within BODY_TIMEOUT_MS (408, in the app), and one
+  // instance keeps at most MAX_CONNECTIONS open.
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.PORT,
+      hostname: config.HOST,
+      serverOptions: {
+        headersTimeout: config.HEADERS_TIMEOUT_MS,
+        requestTimeout: config.HEADERS_TIMEOUT_MS + config.BODY_TIMEOUT_MS + config.REQUEST_TIMEOUT_MS,
+        keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+        connectionsCheckingInterval: 1_000,
+      },
+    },
+    (info) => {
+      logger.info(
+        { port: info.port, mode: mode.mode, cache, version },
+        `pricebook ${version} listening on ${info.address}:${info.port} in ${mode.mode} mode (${mode.reason}); ${services.authSummary}; cache: ${cache}; fallback tables: ${tables.files.length} files`,
+      );
+    },
+  ) as Server;
+  server.maxConnections = config.MAX_CONNECTIONS;
 
   if (config.PIPELINE_LOG_INTERVAL_MS > 0) {
     setInterval(() => {

@@ -117,6 +117,7 @@ export function createServices(deps: ServiceDeps): Services {
         "costs:read": config.RATE_LIMIT_COSTS_PER_MINUTE,
         "budgets:read": config.RATE_LIMIT_BUDGETS_READ_PER_MINUTE,
         "budgets:write": config.RATE_LIMIT_BUDGETS_WRITE_PER_MINUTE,
+        "auth-failures": config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
       },
       redis,
     ),

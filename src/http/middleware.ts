@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler, Next } from "hono";
@@ -26,9 +26,24 @@ export function requestHeader(c: Context<AppEnv>, name: string): string | undefi
   return c.req.header(name);
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
-const ID_PREFIX = randomBytes(4).toString("hex");
-let sequence = 0;
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/**
+ * Random request ids (128 bits, hex), cheaply: random bytes are drawn 4 KiB at a time and cut into
+ * ids, so a request costs a slice and a hex conversion, not a system call. Random, not a counter: an id
+ * says nothing about how many requests the service has answered.
+ */
+const POOL = Buffer.alloc(4096);
+let poolOffset = POOL.length;
+export function newRequestId(): string {
+  if (poolOffset + 16 > POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
+  }
+  const id = POOL.toString("hex", poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  return id;
+}
 
 /**
  * Sets a response header. Through @hono/node-server it goes straight onto Node's ServerResponse
@@ -68,7 +83,7 @@ export interface ObserveDeps {
 }
 
 /**
- * The outermost middleware: request id (accepted when well-formed, else generated cheaply), the
+ * The outermost middleware: request id (random; a client's X-Request-Id is logged beside it), the
  * request's deadline (aborts upstream work), security headers, one log line and the HTTP metrics.
  */
 export function observe(deps: ObserveDeps): Handler {
@@ -76,8 +91,10 @@ export function observe(deps: ObserveDeps): Handler {
   const requestLog = deps.requestLogger ?? deps.logger;
   return async (c, next) => {
     const started = performance.now();
+    // Ours is always random; a client's own id (when well-formed) is logged beside it, never used as ours.
     const given = requestHeader(c, "x-request-id");
-    const requestId = given && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++sequence).toString(36)}`;
+    const clientRequestId = given && CLIENT_REQUEST_ID.test(given) ? given : undefined;
+    const requestId = newRequestId();
     c.set("requestId", requestId);
     // Headers set before the handler ride on the response as it is built: touching c.res.headers
     // afterwards would force @hono/node-server off its fast path.
@@ -125,6 +142,7 @@ export function observe(deps: ObserveDeps): Handler {
     requestLog.info(
       {
         requestId,
+        ...(clientRequestId ? { clientRequestId } : {}),
         method: c.req.method,
         route,
         status,
@@ -174,8 +192,15 @@ export function authenticate(deps: AuthDeps): Handler {
       });
     }
 
+    const control = controlCharacters(url, q);
+    if (control.length > 0) {
+      throw new ApiError("invalid_request", "query values must not contain control characters", {
+        errors: control.map((parameter) => ({ parameter, message: "must not contain control characters (%00-%1F, %7F)" })),
+      });
+    }
+
     let who: string;
-    const key = deps.keyRing ? verifyBearer(c, deps.keyRing) : undefined;
+    const key = deps.keyRing ? await verifyBearer(c, deps.keyRing, deps.rateLimits) : undefined;
     if (key) {
       c.set("apiKey", key);
       who = `key:${key.id}`;
@@ -211,20 +236,53 @@ export function authenticate(deps: AuthDeps): Handler {
   };
 }
 
-/** The key in `Authorization: Bearer <key>`, verified; 401 when missing or unknown. */
-function verifyBearer(c: Context<AppEnv>, keyRing: KeyRing): ApiKey {
+/** The query parameters whose values hold control characters (percent-encoded: raw ones never get this far). */
+function controlCharacters(url: string, q: number): string[] {
+  if (q < 0 || !/%(?:[01][0-9a-f]|7f)/i.test(url.slice(q))) return [];
+  const names = new Set<string>();
+  for (const [name, value] of new URLSearchParams(url.slice(q + 1))) if (/[\x00-\x1f\x7f]/.test(value)) names.add(name.slice(0, 64));
+  return [...names];
+}
+
+/** How many times the request carries an Authorization header (Node keeps only the first of repeats). */
+function authorizationCount(c: Context<AppEnv>): number {
+  const raw = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.rawHeaders;
+  if (raw) {
+    let n = 0;
+    for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === "authorization") n++;
+    return n;
+  }
+  // Without Node's raw headers (in-process requests), repeats arrive joined with commas.
+  const value = c.req.header("authorization");
+  return value === undefined ? 0 : value.split(",").length;
+}
+
+/**
+ * The key in `Authorization: Bearer <key>`, verified; 400 for a repeated header, 401 when missing or
+ * unknown. Failed attempts are counted per client address: past the limit they are answered 429.
+ */
+async function verifyBearer(c: Context<AppEnv>, keyRing: KeyRing, limits: InboundRateLimits): Promise<ApiKey> {
+  if (authorizationCount(c) > 1) {
+    throw new ApiError("invalid_request", "send exactly one Authorization header", {
+      errors: [{ parameter: "authorization", message: "the header appears more than once" }],
+    });
+  }
   const header = requestHeader(c, "authorization") ?? "";
   const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
+  const key = match ? keyRing.verify(match[1] as string) : undefined;
+  if (key) return key;
+  const decision = await limits.consume("auth-failures", clientAddress(c));
+  if (!decision.allowed) {
+    throw new ApiError("rate_limited", `more than ${decision.limit} failed authentications a minute from this address`, {
+      headers: { "retry-after": String(decision.resetSeconds) },
+    });
+  }
   if (!match) {
     throw new ApiError("unauthorized", "send an API key as Authorization: Bearer <key>", {
       headers: { "www-authenticate": 'Bearer realm="pricebook"' },
     });
   }
-  const key = keyRing.verify(match[1] as string);
-  if (!key) {
-    throw new ApiError("unauthorized", "the API key is not valid", {
-      headers: { "www-authenticate": 'Bearer realm="pricebook", error="invalid_token"' },
-    });
-  }
-  return key;
+  throw new ApiError("unauthorized", "the API key is not valid", {
+    headers: { "www-authenticate": 'Bearer realm="pricebook", error="invalid_token"' },
+  });
 }

@@ -1,6 +1,5 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { Scope } from "./auth.ts";
 
 export interface RateDecision {
   allowed: boolean;
@@ -16,11 +15,12 @@ export interface RateDecision {
  * limiter), so a Redis outage neither blocks nor unlimits requests.
  */
 export class InboundRateLimits {
-  readonly #limiters: Map<Scope, { limit: number; limiter: RateLimiterMemory | RateLimiterRedis }>;
+  readonly #limiters: Map<string, { limit: number; limiter: RateLimiterMemory | RateLimiterRedis }>;
 
-  constructor(perMinute: Record<Scope, number>, redis: Redis | undefined) {
+  /** `perMinute`: a budget per scope (and "auth-failures": failed authentications per client address). */
+  constructor(perMinute: Record<string, number>, redis: Redis | undefined) {
     this.#limiters = new Map(
-      (Object.entries(perMinute) as Array<[Scope, number]>).map(([scope, points]) => {
+      Object.entries(perMinute).map(([scope, points]) => {
         const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: `rl:${scope}` });
         const limiter = redis
           ? new RateLimiterRedis({
@@ -38,7 +38,7 @@ export class InboundRateLimits {
   }
 
   /** Charges `points` (a batch of N queries costs N) against `who`'s budget for `scope`. */
-  async consume(scope: Scope, who: string, points = 1): Promise<RateDecision> {
+  async consume(scope: string, who: string, points = 1): Promise<RateDecision> {
     const entry = this.#limiters.get(scope);
     if (!entry) throw new Error(`no rate limit for scope ${scope}`);
     try {

@@ -22,6 +22,8 @@ export interface OperationsDeps {
   version: string;
   metrics: Metrics;
   metricsKeySha256: string | undefined;
+  /** Whether /metrics and /readyz's details are open to anyone (METRICS_PUBLIC=true). */
+  metricsPublic: boolean;
   readiness(): Readiness;
 }
 
@@ -38,12 +40,12 @@ const ReadinessSchema = z
   .object({
     ready: z.boolean(),
     status: z.enum(["ready", "shutting-down"]),
-    mode: z.enum(["live", "mock"]),
-    redis: z.string().openapi({ description: "disabled, ready, or the connection's state", example: "ready" }),
-    breakers: z.record(z.string(), z.record(z.string(), z.string())).openapi({ example: { pricing: { "us-east-1": "closed" } } }),
-    fallbackTables: z.object({ files: z.number().int(), rows: z.number().int() }),
+    mode: z.enum(["live", "mock"]).optional(),
+    redis: z.string().optional().openapi({ description: "disabled, ready, or the connection's state", example: "ready" }),
+    breakers: z.record(z.string(), z.record(z.string(), z.string())).optional().openapi({ example: { pricing: { "us-east-1": "closed" } } }),
+    fallbackTables: z.object({ files: z.number().int(), rows: z.number().int() }).optional(),
   })
-  .openapi("Readiness");
+  .openapi("Readiness", { description: "`ready` and `status` for anyone; the rest with the metrics key (or METRICS_PUBLIC=true)." });
 
 const healthRoute = defineRoute({
   scope: "public",
@@ -70,22 +72,29 @@ const readyRoute = defineRoute({
 
 export function operationsRoutes(deps: OperationsDeps) {
   const metricsKey = deps.metricsKeySha256 ? Buffer.from(deps.metricsKeySha256, "hex") : undefined;
+  /** The operator's view: with the metrics key, or when opened on purpose. */
+  const operator = (authorization: string | undefined): boolean => {
+    if (metricsKey) {
+      const presented = /^Bearer\s+(\S{1,512})$/i.exec(authorization ?? "")?.[1];
+      return presented !== undefined && timingSafeEqual(Buffer.from(sha256Hex(presented), "hex"), metricsKey);
+    }
+    return deps.metricsPublic;
+  };
   const router = createRouter()
     .openapi(healthRoute, (c) => c.json({ status: "ok" as const, mode: deps.mode, modeReason: deps.modeReason, version: deps.version }, 200))
     .openapi(readyRoute, (c) => {
       const r = deps.readiness();
-      return c.json(r, r.ready ? 200 : 503);
+      // A load balancer needs only ready/status; breaker states and the rest are for the operator.
+      const body = operator(c.req.header("authorization")) ? r : { ready: r.ready, status: r.status };
+      return c.json(body, r.ready ? 200 : 503);
     });
   // Prometheus text, outside the OpenAPI document.
+  // Prometheus text, outside the OpenAPI document. Closed by default: it shows the runtime's version
+  // and every route's traffic.
   router.get("/metrics", async (c) => {
-    if (metricsKey) {
-      const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-      const ok = presented !== undefined && timingSafeEqual(Buffer.from(sha256Hex(presented), "hex"), metricsKey);
-      if (!ok) {
-        throw new ApiError("unauthorized", "/metrics needs the metrics key: Authorization: Bearer <key>", {
-          headers: { "www-authenticate": 'Bearer realm="pricebook-metrics"' },
-        });
-      }
+    if (!operator(c.req.header("authorization"))) {
+      const how = metricsKey ? "send the metrics key: Authorization: Bearer <key>" : "set METRICS_KEY_SHA256 (npm run key:create prints one) or METRICS_PUBLIC=true";
+      throw new ApiError("unauthorized", `/metrics needs the metrics key: ${how}`, { headers: { "www-authenticate": 'Bearer realm="pricebook-metrics"' } });
     }
     return c.body(await deps.metrics.registry.metrics(), 200, { "content-type": deps.metrics.registry.contentType });
   });

@@ -277,6 +277,8 @@ describe.skipIf(!available)("the live pipeline under faults (real processes, con
       HOST: "127.0.0.1",
       PRICEBOOK_MODE: "live",
       PRICEBOOK_AUTH: "off",
+      // The suite reads breaker states from /readyz.
+      METRICS_PUBLIC: "true",
       AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
       AWS_REGION: "us-east-1",

@@ -59,13 +59,17 @@ describe("authentication and scopes", () => {
     expect(body.errors?.[0]?.parameter).toBe("api_key");
   });
 
-  it("keeps health, readiness, the spec and the docs public", async () => {
-    for (const path of ["/healthz", "/readyz", "/openapi.json", "/docs", "/metrics"]) {
+  it("keeps health, readiness, the spec and the docs public; /metrics is closed by default", async () => {
+    for (const path of ["/healthz", "/readyz", "/openapi.json", "/docs"]) {
       expect((await app.request(path)).status, path).toBe(200);
     }
+    const closed = await problem(await app.request("/metrics"), 401, "unauthorized");
+    expect(closed.detail).toContain("METRICS_KEY_SHA256");
+    // Public readiness says only whether to send traffic: no breaker states, no Redis state.
+    expect(await (await app.request("/readyz")).json()).toEqual({ ready: true, status: "ready" });
   });
 
-  it("puts /metrics behind its own key when configured", async () => {
+  it("opens /metrics and readiness details with the metrics key, or on purpose with METRICS_PUBLIC", async () => {
     const metricsKey = "metrics-secret-key";
     const guarded = securedApp({ METRICS_KEY_SHA256: sha256Hex(metricsKey) });
     await problem(await guarded.request("/metrics"), 401, "unauthorized");
@@ -73,6 +77,9 @@ describe("authentication and scopes", () => {
     const res = await guarded.request("/metrics", { headers: bearer(metricsKey) });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("pricebook_http_requests_total");
+    expect(await (await guarded.request("/readyz", { headers: bearer(metricsKey) })).json()).toMatchObject({ mode: "mock", breakers: {} });
+    const open = securedApp({ METRICS_PUBLIC: "true" });
+    expect((await open.request("/metrics")).status).toBe(200);
   });
 });
 
@@ -175,12 +182,23 @@ describe("one error shape everywhere", () => {
 });
 
 describe("request ids, headers and logs", () => {
-  it("accepts a well-formed X-Request-Id and replaces a malformed one", async () => {
-    const app = securedApp();
-    expect((await app.request("/healthz", { headers: { "x-request-id": "abc-123.xyz" } })).headers.get("x-request-id")).toBe("abc-123.xyz");
-    const replaced = (await app.request("/healthz", { headers: { "x-request-id": "bad id <script>" } })).headers.get("x-request-id");
-    expect(replaced).toMatch(/^[0-9a-f]{8}-[0-9a-z]+$/);
-    expect((await app.request("/healthz", { headers: { "x-request-id": "x".repeat(200) } })).headers.get("x-request-id")).not.toHaveLength(200);
+  it("gives every request a random id of its own; a client's X-Request-Id is logged beside it, never used as ours", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, cb) => { lines.push(String(chunk)); cb(); } });
+    const app = securedApp({}, pino({ level: "info" }, sink));
+    const ids = new Set<string>();
+    for (let i = 0; i < 50; i++) ids.add((await app.request("/healthz")).headers.get("x-request-id") as string);
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const res = await app.request("/healthz", { headers: { "x-request-id": "abc-123.xyz" } });
+    const ours = res.headers.get("x-request-id");
+    expect(ours).not.toBe("abc-123.xyz");
+    await new Promise((r) => setTimeout(r, 20));
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.requestId === ours);
+    expect(line?.clientRequestId).toBe("abc-123.xyz");
+    await app.request("/healthz", { headers: { "x-request-id": "bad id <script>" } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines.join("")).not.toContain("<script>");
   });
 
   it("sends strict security headers on JSON", async () => {
@@ -215,8 +233,8 @@ describe("request ids, headers and logs", () => {
 });
 
 describe("health, readiness and account", () => {
-  it("readiness reports mode, Redis, breakers and tables, and 503 while shutting down", async () => {
-    const services = mockServices();
+  it("readiness reports mode, Redis, breakers and tables (to the operator), and 503 while shutting down", async () => {
+    const services = mockServices(realTables(), { METRICS_PUBLIC: "true" });
     const app = createApp(services);
     const ready = await app.request("/readyz");
     expect(ready.status).toBe(200);
