@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import CircuitBreaker from "opossum";
 import pRetry, { AbortError } from "p-retry";
 import type { Logger } from "pino";
@@ -5,6 +6,19 @@ import type { BreakerState, Metrics } from "../observability/metrics.ts";
 import { AttemptTimeoutError, type Classify, type FailureKind, HttpStatusError, isRetryable } from "./classify.ts";
 import type { UpstreamLimiter } from "./limiter.ts";
 import { requestContext } from "./request-context.ts";
+
+/** Set while a guarded attempt runs: the SDK clients refuse to send outside it (see `insideGuard`). */
+const guardScope = new AsyncLocalStorage<{ api: string }>();
+
+/** Whether the caller runs inside a guard's attempt: every upstream call must (a tripwire checks). */
+export function insideGuard(): boolean {
+  return guardScope.getStore() !== undefined;
+}
+
+/** An upstream call made outside every guard: a bug, refused before it leaves the process. */
+export class UnguardedCallError extends Error {
+  override name = "UnguardedCallError";
+}
 import { sleep } from "./sleep.ts";
 
 /** Seconds to suggest in Retry-After when nothing more precise is known, by kind of failure. */
@@ -172,7 +186,7 @@ export class Guard {
     const timer = setTimeout(() => timeout.abort(new AttemptTimeoutError(`no answer within ${attemptTimeoutMs} ms`)), attemptTimeoutMs);
     const started = performance.now();
     try {
-      const value = await fn(AbortSignal.any([signal, timeout.signal]));
+      const value = await guardScope.run({ api }, () => fn(AbortSignal.any([signal, timeout.signal])));
       metrics.upstreamCalls.inc({ api, region, outcome: "ok" });
       return value;
     } catch (error) {

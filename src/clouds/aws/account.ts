@@ -38,7 +38,9 @@ async function check(r: Reachability, signal: AbortSignal): Promise<ApiCheck> {
     await r.call(bounded);
     return { api: r.api, reachable: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    // Through a guard the AWS error is the UpstreamError's cause.
+    const raw = (error as { name?: string; cause?: unknown }).name === "UpstreamError" ? (error as { cause?: unknown }).cause : error;
+    const e = (raw ?? error) as { name?: string; $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
     // An answer from AWS, even a refusal, means the API is reachable with these credentials' network.
     const reachable = status !== undefined && status < 500;

@@ -14,6 +14,7 @@ import { AwsBudgets, BUDGETS_REGION } from "./budgets.ts";
 import { AWS_SERVICES } from "./catalog.ts";
 import { COST_EXPLORER_REGION, CostExplorerSource } from "./cost-explorer.ts";
 import { classifyAwsError } from "./errors.ts";
+import { requireGuard } from "./sdk.ts";
 import { awsPriceSources } from "./live-prices.ts";
 import { PriceListClient } from "./price-list.ts";
 import { awsRoutes } from "./routes.ts";
@@ -44,10 +45,11 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
   const kit = new UpstreamKit(ctx, classifyAwsError);
   const today = () => utcToday(now());
 
-  const pricingClient = new PricingClient(sdk(config.PRICING_API_REGION));
+  const pricingClient = requireGuard(new PricingClient(sdk(config.PRICING_API_REGION)));
+  const pricingGuard = kit.guard("pricing", "the AWS Price List API", config.PRICING_RATE_PER_SECOND, config.PRICING_BURST);
   const priceList = new PriceListClient({
     client: pricingClient,
-    guard: kit.guard("pricing", "the AWS Price List API", config.PRICING_RATE_PER_SECOND, config.PRICING_BURST),
+    guard: pricingGuard,
     endpointRegion: config.PRICING_API_REGION,
     logger,
     metrics,
@@ -64,10 +66,11 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
   });
 
   // Cost Explorer publishes no rate limit; Budgets a low one. Both are global, in us-east-1.
-  const ceClient = new CostExplorerClient(sdk(COST_EXPLORER_REGION));
-  const costs = new CostExplorerSource({ client: ceClient, guard: kit.guard("cost-explorer", "AWS Cost Explorer", 5, 5), loader: kit.loader(config.COST_CACHE_TTL_MS), metrics, now });
+  const ceClient = requireGuard(new CostExplorerClient(sdk(COST_EXPLORER_REGION)));
+  const ceGuard = kit.guard("cost-explorer", "AWS Cost Explorer", 5, 5);
+  const costs = new CostExplorerSource({ client: ceClient, guard: ceGuard, loader: kit.loader(config.COST_CACHE_TTL_MS), metrics, now });
 
-  const sts = new STSClient(sdk(STS_REGION));
+  const sts = requireGuard(new STSClient(sdk(STS_REGION)));
   const stsGuard = kit.guard("sts", "AWS STS", 5, 10);
   const identity = (signal: AbortSignal | undefined) => stsGuard.call(STS_REGION, (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }), signal);
   let accountId: Promise<string> | undefined;
@@ -83,8 +86,9 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     });
     return accountId;
   };
-  const budgetsClient = new BudgetsClient(sdk(BUDGETS_REGION));
-  const budgets = new AwsBudgets({ client: budgetsClient, guard: kit.guard("budgets", "AWS Budgets", 5, 5), accountId: budgetsAccount });
+  const budgetsClient = requireGuard(new BudgetsClient(sdk(BUDGETS_REGION)));
+  const budgetsGuard = kit.guard("budgets", "AWS Budgets", 5, 5);
+  const budgets = new AwsBudgets({ client: budgetsClient, guard: budgetsGuard, accountId: budgetsAccount });
 
   // EKS and SageMaker are regional: one client per region asked about, built on first use. Their SDK
   // packages (SageMaker's alone is ~25 MB of memory) load only when a run-rate is first asked for.
@@ -111,8 +115,8 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
           return client;
         };
       return new AwsResources({
-        eks: perRegion(eksClients, (region) => new EKSClient(sdk(region))),
-        sagemaker: perRegion(sagemakerClients, (region) => new SageMakerClient(sdk(region))),
+        eks: perRegion(eksClients, (region) => requireGuard(new EKSClient(sdk(region)))),
+        sagemaker: perRegion(sagemakerClients, (region) => requireGuard(new SageMakerClient(sdk(region)))),
         eksGuard,
         sagemakerGuard,
         prices,
@@ -127,14 +131,28 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
 
   const account = new LiveAccountProbe(
     (signal) => identity(signal),
+    // One cheap call to each API, through its guard like every other call.
     [
-      { api: "pricing", call: (abortSignal) => pricingClient.send(new DescribeServicesCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 }), { abortSignal }) },
+      {
+        api: "pricing",
+        call: (caller) => pricingGuard.call(config.PRICING_API_REGION, (abortSignal) => pricingClient.send(new DescribeServicesCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 }), { abortSignal }), caller),
+      },
       {
         api: "cost-explorer",
-        call: (abortSignal) =>
-          ceClient.send(new GetDimensionValuesCommand({ Dimension: "SERVICE", TimePeriod: { Start: addDays(today(), -1), End: today() }, MaxResults: 1 }), { abortSignal }),
+        call: (caller) =>
+          ceGuard.call(
+            COST_EXPLORER_REGION,
+            (abortSignal) => ceClient.send(new GetDimensionValuesCommand({ Dimension: "SERVICE", TimePeriod: { Start: addDays(today(), -1), End: today() }, MaxResults: 1 }), { abortSignal }),
+            caller,
+          ),
       },
-      { api: "budgets", call: async (abortSignal) => budgetsClient.send(new DescribeBudgetsCommand({ AccountId: await budgetsAccount(abortSignal), MaxResults: 1 }), { abortSignal }) },
+      {
+        api: "budgets",
+        call: async (caller) => {
+          const AccountId = await budgetsAccount(caller);
+          return budgetsGuard.call(BUDGETS_REGION, (abortSignal) => budgetsClient.send(new DescribeBudgetsCommand({ AccountId, MaxResults: 1 }), { abortSignal }), caller);
+        },
+      },
     ],
     now,
   );
