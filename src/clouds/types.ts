@@ -32,6 +32,11 @@ export interface ServiceQuestion {
 export interface QuestionContext {
   /** Every id the fallback tables know for this service, in any region (for "did you mean"). */
   knownIds(): Iterable<string>;
+  /**
+   * How many more "did you mean" searches this request may run (each compares a name with every known
+   * id): a batch of thousands of bad names gets suggestions for the first few, plain errors for the rest.
+   */
+  suggestions: { remaining: number };
 }
 
 /**

@@ -10,6 +10,8 @@ export function closest(input: string, known: Iterable<string>, max = 3): string
   const limit = Math.max(2, Math.ceil(typed.length / 3));
   const scored: Array<[string, number]> = [];
   for (const value of known) {
+    // The distance is at least the difference in length: most names are ruled out without computing it.
+    if (Math.abs(value.length - typed.length) > limit) continue;
     const d = distance(typed, value.toLowerCase());
     if (d <= limit) scored.push([value, d]);
   }

@@ -240,6 +240,7 @@ export function authenticate(deps: AuthDeps): Handler {
 function controlCharacters(url: string, q: number): string[] {
   if (q < 0 || !/%(?:[01][0-9a-f]|7f)/i.test(url.slice(q))) return [];
   const names = new Set<string>();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
   for (const [name, value] of new URLSearchParams(url.slice(q + 1))) if (/[\x00-\x1f\x7f]/.test(value)) names.add(name.slice(0, 64));
   return [...names];
 }

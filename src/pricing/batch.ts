@@ -1,7 +1,7 @@
 import type { AnyServiceDef } from "../clouds/types.ts";
 import type { PriceProvider, PriceQuestion, PriceSet } from "../domain/price.ts";
 import { ApiError, type Problem, toProblem } from "../errors.ts";
-import { pick } from "./select.ts";
+import { type Offerings, offerings, pick } from "./select.ts";
 
 export interface BatchAnswer {
   status: number;
@@ -38,7 +38,13 @@ function groupKey(q: PriceQuestion): string {
  */
 export async function runBatch(
   questions: Array<BatchQuestion | ApiError>,
-  options: { signal?: AbortSignal | undefined; requestId?: string | undefined } = {},
+  options: {
+    signal?: AbortSignal | undefined;
+    requestId?: string | undefined;
+    /** Answers built between two yields to the event loop. */
+    yieldEvery?: number;
+    yieldToLoop?: () => Promise<void>;
+  } = {},
 ): Promise<BatchAnswer[]> {
   const { signal, requestId } = options;
   const merged = new Map<string, { ids: Set<string>; first: BatchQuestion; lookup?: Promise<PriceSet> }>();
@@ -54,29 +60,45 @@ export async function runBatch(
     group.lookup ??= group.first.prices.price({ ...group.first.question, ids: [...group.ids] }, { signal });
     return group.lookup;
   };
+  // Each merged answer is indexed once, not once per question that reads it.
+  const indexes = new WeakMap<PriceSet, Offerings>();
+  const indexOf = (set: PriceSet) => {
+    let index = indexes.get(set);
+    if (!index) {
+      index = offerings(set);
+      indexes.set(set, index);
+    }
+    return index;
+  };
 
   const once = new Map<string, Promise<BatchAnswer>>();
   const ask = async (b: BatchQuestion): Promise<BatchAnswer> => {
     const q = b.question;
     if (!q.ids) return ok(q, await b.prices.price(q, { signal }));
     try {
-      return ok(q, pick(b.service, { ...q, ids: q.ids }, await lookup(groupKey(q))));
+      const set = await lookup(groupKey(q));
+      return ok(q, pick(b.service, { ...q, ids: q.ids }, set, indexOf(set)));
     } catch (error) {
       // Nothing of the merged ids priced at all: the question answers on its own, as its GET would.
       if (error instanceof ApiError && error.code === "price_not_available") return ok(q, await b.prices.price(q, { signal }));
       throw error;
     }
   };
-  return Promise.all(
-    questions.map((b) => {
-      if (b instanceof ApiError) return Promise.resolve(failed(b, requestId));
-      const key = JSON.stringify(b.question);
-      let answer = once.get(key);
-      if (!answer) {
-        answer = ask(b).catch((error: unknown) => failed(error, requestId));
-        once.set(key, answer);
-      }
-      return answer;
-    }),
-  );
+  const answers: Array<Promise<BatchAnswer>> = [];
+  for (let i = 0; i < questions.length; i++) {
+    if (options.yieldToLoop && options.yieldEvery && i > 0 && i % options.yieldEvery === 0) await options.yieldToLoop();
+    const b = questions[i] as BatchQuestion | ApiError;
+    if (b instanceof ApiError) {
+      answers.push(Promise.resolve(failed(b, requestId)));
+      continue;
+    }
+    const key = JSON.stringify(b.question);
+    let answer = once.get(key);
+    if (!answer) {
+      answer = ask(b).catch((error: unknown) => failed(error, requestId));
+      once.set(key, answer);
+    }
+    answers.push(answer);
+  }
+  return Promise.all(answers);
 }

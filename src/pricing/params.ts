@@ -21,6 +21,8 @@ export interface IdListRules {
   what: string;
   /** Known ids, for "did you mean". */
   known(): Iterable<string>;
+  /** The request's budget of "did you mean" searches. */
+  suggestions: { remaining: number };
 }
 
 /**
@@ -46,10 +48,15 @@ export function parseIdList(raw: string | string[] | undefined, rules: IdListRul
   }
   const bad = unique.filter((v) => v.length > 64 || !rules.valid(v));
   if (bad.length > 0) {
-    const known = [...rules.known()];
+    const named = bad.slice(0, 5);
+    const hint = (v: string) => {
+      if (rules.suggestions.remaining <= 0) return "";
+      rules.suggestions.remaining--;
+      return didYouMean(v, rules.known());
+    };
     fail(
-      `not ${rules.what}: ${bad.slice(0, 5).map((v) => v.slice(0, 64)).join(", ")}`,
-      bad.slice(0, 5).map((v) => `"${v.slice(0, 64)}" is not ${rules.what}${didYouMean(v, known)}`),
+      `not ${rules.what}: ${named.map((v) => v.slice(0, 64)).join(", ")}${bad.length > named.length ? `, … (${bad.length} in all)` : ""}`,
+      named.map((v) => `"${v.slice(0, 64)}" is not ${rules.what}${hint(v)}`),
     );
   }
   return unique;

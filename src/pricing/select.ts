@@ -14,7 +14,7 @@ export function offerOf(items: Iterable<PriceItem>): Offer {
   return { get: (id) => byId.get(id), list: () => byId.values() };
 }
 
-function listHint(values: readonly string[], max = 12): string {
+export function listHint(values: readonly string[], max = 12): string {
   if (values.length === 0) return "none";
   const shown = values.slice(0, max).join(", ");
   return values.length > max ? `${shown}, … (${values.length} in all)` : shown;
@@ -44,7 +44,7 @@ export function answer(service: AnyServiceDef, q: PriceQuestion, offer: Offer, m
     if (items.length === 0 && q.ids) {
       throw new ApiError(
         "price_not_available",
-        `no ${service.title} price for ${q.ids.join(", ")} in ${q.region}; items with prices there: ${listHint([...offer.list()].map((i) => i.id))}`,
+        `no ${service.title} price for ${listHint(q.ids)} in ${q.region}; items with prices there: ${listHint([...offer.list()].map((i) => i.id))}`,
       );
     }
     return { items, unavailable };
@@ -59,15 +59,23 @@ export function answer(service: AnyServiceDef, q: PriceQuestion, offer: Offer, m
   return { items, unavailable };
 }
 
+/** A merged answer indexed by id: its items and its reasons for what it could not price. */
+export interface Offerings {
+  items: ReadonlyMap<string, PriceItem>;
+  reasons: ReadonlyMap<string, string>;
+}
+
+export function offerings(set: PriceSet): Offerings {
+  return { items: new Map(set.items.map((i) => [i.id, i])), reasons: new Map(set.unavailable.map((u) => [u.id, u.reason])) };
+}
+
 /**
  * The part of a merged answer (a batch asks once for the ids of many questions) that answers one
  * question: its ids in its order, each priced or unavailable with the merged answer's reason.
  */
-export function pick(service: AnyServiceDef, q: PriceQuestion & { ids: readonly string[] }, merged: PriceSet): PriceSet {
-  const items = new Map(merged.items.map((i) => [i.id, i]));
-  const reasons = new Map(merged.unavailable.map((u) => [u.id, u.reason]));
-  const offer: Offer = { get: (id) => items.get(id), list: () => items.values() };
+export function pick(service: AnyServiceDef, q: PriceQuestion & { ids: readonly string[] }, merged: PriceSet, index: Offerings = offerings(merged)): PriceSet {
+  const offer: Offer = { get: (id) => index.items.get(id), list: () => index.items.values() };
   const set = answer(service, q, offer, "no published price for it");
-  for (const u of set.unavailable) u.reason = reasons.get(u.id) ?? u.reason;
+  for (const u of set.unavailable) u.reason = index.reasons.get(u.id) ?? u.reason;
   return merged.freeTier ? { ...set, freeTier: merged.freeTier } : set;
 }

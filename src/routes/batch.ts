@@ -8,10 +8,19 @@ import { fieldErrors } from "../http/problem.ts";
 import { defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
 import { type BatchQuestion, runBatch } from "../pricing/batch.ts";
-import { questionContext } from "./prices.ts";
+import { knownIds } from "./prices.ts";
 import { authProblems, ProblemSchema, problemResponse, querySchema, regionField } from "./schemas.ts";
 
 export const MAX_BATCH = 500;
+/** Distinct item ids one batch may name, across its queries. */
+export const MAX_BATCH_IDS = 2_000;
+/** Queries validated between two yields to the event loop. */
+const CHUNK = 50;
+/** "Did you mean" searches one batch may run, in all. */
+const BATCH_SUGGESTIONS = 20;
+
+/** Lets other requests run between chunks of one request's work. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const BatchRequest = z
   .strictObject({
@@ -52,12 +61,12 @@ const batchRoute = defineRoute({
   operationId: "batchPrices",
   tags: ["prices"],
   summary: "Many price lookups in one request",
-  description: `Up to ${MAX_BATCH} queries, of any cloud and service; results in the same order, each with the status and body the GET endpoint would answer. Queries naming ids of the same cloud, service and region are merged into one lookup.`,
+  description: `Up to ${MAX_BATCH} queries, of any cloud and service, naming at most ${MAX_BATCH_IDS} distinct item ids in all; results in the same order, each with the status and body the GET endpoint would answer. Queries naming ids of the same cloud, service and region are merged into one lookup. Each query counts against the key's rate limit.`,
   request: { body: { required: true, content: { "application/json": { schema: BatchRequest } } } },
   responses: {
     200: { description: "One result per query", content: { "application/json": { schema: BatchResponse } } },
     ...authProblems,
-    400: problemResponse("The body is not a batch, or has more than 500 queries."),
+    400: problemResponse("The body is not a batch, has more than 500 queries, or names more than 2,000 distinct item ids."),
     413: problemResponse("The body is over the size limit."),
     415: problemResponse("The body is not application/json."),
   },
@@ -67,7 +76,7 @@ interface ServiceEntry {
   cloud: CloudPlugin;
   service: AnyServiceDef;
   schema: z.ZodType;
-  ctx: QuestionContext;
+  knownIds: () => Iterable<string>;
 }
 
 const head = z.object({ cloud: z.string().default("aws"), service: z.string() }).loose();
@@ -89,12 +98,12 @@ export function batchRoutes(deps: BatchRouteDeps) {
         region: regionField(cloud.regions),
         ...service.params,
       });
-      entries.set(`${cloud.id}/${service.id}`, { cloud, service, schema, ctx: questionContext(deps.tables, cloud.id, service.id) });
+      entries.set(`${cloud.id}/${service.id}`, { cloud, service, schema, knownIds: knownIds(deps.tables, cloud.id, service.id) });
     }
   }
   const clouds = deps.clouds.map((c) => c.id);
 
-  const toQuestion = (raw: unknown, index: number): BatchQuestion | ApiError => {
+  const toQuestion = (raw: unknown, index: number, suggestions: { remaining: number }): BatchQuestion | ApiError => {
     const invalid = (errors: Array<{ parameter: string; message: string }>) =>
       new ApiError("invalid_request", `invalid query at index ${index}`, {
         errors: errors.map((e) => ({ ...e, parameter: `queries[${index}].${e.parameter}` })),
@@ -114,7 +123,8 @@ export function batchRoutes(deps: BatchRouteDeps) {
     if (!parsed.success) return invalid(fieldErrors(parsed.error));
     const { region, cloud: _c, service: _s, ...params } = parsed.data as { region: string; cloud: string; service: string } & Record<string, unknown>;
     try {
-      const question = { cloud, service, region, ...entry.service.question(params, entry.ctx) };
+      const ctx: QuestionContext = { knownIds: entry.knownIds, suggestions };
+      const question = { cloud, service, region, ...entry.service.question(params, ctx) };
       return { question, service: entry.service, prices: deps.prices(cloud) };
     } catch (error) {
       if (error instanceof ApiError) return invalid(error.errors ?? [{ parameter: "(query)", message: error.message }]);
@@ -124,7 +134,24 @@ export function batchRoutes(deps: BatchRouteDeps) {
 
   return createRouter().openapi(batchRoute, async (c) => {
     const { queries } = c.req.valid("json");
-    const results = await runBatch(queries.map(toQuestion), { signal: c.get("signal"), requestId: c.get("requestId") });
+    // A batch of N queries costs N of the key's prices:read budget (the route's check took one).
+    if (queries.length > 1) await c.get("authorize")?.("prices:read", queries.length - 1);
+    // Validated in chunks, yielding between them: no request holds the event loop for long.
+    const suggestions = { remaining: BATCH_SUGGESTIONS };
+    const questions: Array<BatchQuestion | ApiError> = [];
+    const ids = new Set<string>();
+    for (let i = 0; i < queries.length; i++) {
+      if (i > 0 && i % CHUNK === 0) await yieldToLoop();
+      const q = toQuestion(queries[i], i, suggestions);
+      questions.push(q);
+      if (!(q instanceof ApiError)) for (const id of q.question.ids ?? []) ids.add(`${q.question.cloud}/${q.question.service}/${id}`);
+      if (ids.size > MAX_BATCH_IDS) {
+        throw new ApiError("invalid_request", `a batch may name at most ${MAX_BATCH_IDS} distinct item ids`, {
+          errors: [{ parameter: "queries", message: `names more than ${MAX_BATCH_IDS} distinct item ids (by query ${i}); split it into several batches` }],
+        });
+      }
+    }
+    const results = await runBatch(questions, { signal: c.get("signal"), requestId: c.get("requestId"), yieldEvery: CHUNK, yieldToLoop });
     return c.json({ results }, 200);
   });
 }

@@ -49,11 +49,14 @@ function schemaName(service: AnyServiceDef): string {
   return service.operationId.replace(/^get/, "");
 }
 
-/** The question context of one service: its known ids come from the fallback tables. */
-function questionContext(tables: FallbackTables, cloud: string, service: string): QuestionContext {
+/** Known ids of one service, from the fallback tables (computed once, on first use). */
+export function knownIds(tables: FallbackTables, cloud: string, service: string): () => Iterable<string> {
   let known: Set<string> | undefined;
-  return { knownIds: () => (known ??= tables.ids(cloud, service)) };
+  return () => (known ??= tables.ids(cloud, service));
 }
+
+/** "Did you mean" searches one GET request may run. */
+const GET_SUGGESTIONS = 5;
 
 export interface PriceRouteDeps {
   clouds: readonly CloudPlugin[];
@@ -88,9 +91,10 @@ export function priceRoutes(deps: PriceRouteDeps): OpenAPIHono<AppEnv> {
           ...errorResponses,
         },
       });
-      const ctx = questionContext(deps.tables, cloud.id, service.id);
+      const known = knownIds(deps.tables, cloud.id, service.id);
       router.openapi(route, async (c) => {
         const { region: where, ...params } = c.req.valid("query") as { region: string } & Record<string, unknown>;
+        const ctx: QuestionContext = { knownIds: known, suggestions: { remaining: GET_SUGGESTIONS } };
         const question = { cloud: cloud.id, service: service.id, region: where, ...service.question(params, ctx) };
         const set = await prices.price(question, { signal: c.get("signal") });
         c.set("source", set.items[0]?.source);
@@ -101,5 +105,3 @@ export function priceRoutes(deps: PriceRouteDeps): OpenAPIHono<AppEnv> {
   }
   return router;
 }
-
-export { questionContext };

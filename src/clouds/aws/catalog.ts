@@ -121,6 +121,7 @@ const ec2 = defineService({
       valid: (v) => EC2_INSTANCE_TYPE.test(v),
       what: INSTANCE_TYPE_WHAT,
       known: () => ctx.knownIds(),
+      suggestions: ctx.suggestions,
     }),
   }),
 });
