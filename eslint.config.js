@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["eslint.config.js", "vitest.config.ts", "vitest.e2e.config.ts", "vitest.faults.config.ts"],
+    files: ["eslint.config.js", "vitest.config.ts", "vitest.e2e.config.ts", "vitest.faults.config.ts", "vitest.security.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
   {

@@ -34,7 +34,8 @@ export function didYouMean(input: string, known: Iterable<string>, max = 3): str
 export function suggestNames(input: string, known: readonly string[], aliases: Readonly<Record<string, readonly string[]>> = {}, max = 3): string[] {
   const typed = input.trim().toLowerCase();
   const out = new Set<string>();
-  for (const name of aliases[typed] ?? []) if (known.includes(name)) out.add(name);
+  const meant = Object.hasOwn(aliases, typed) ? (aliases[typed] as readonly string[]) : [];
+  for (const name of meant) if (known.includes(name)) out.add(name);
   if (typed.length >= 2) {
     for (const name of known) {
       const lower = name.toLowerCase();

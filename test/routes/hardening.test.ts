@@ -149,3 +149,10 @@ describe("smaller findings", () => {
     expect(((await res.json()) as { errors: Array<{ parameter: string }> }).errors).toEqual([{ parameter: "service", message: expect.stringContaining("control characters") }]);
   });
 });
+
+describe("found by the security suite", () => {
+  it("a cost filter named __proto__ is a 400, not a 500 (the alias table is read by own keys only)", async () => {
+    const res = await app.request("/v1/costs/aws?start=2026-11-01&end=2026-11-20&service=__proto__", { headers: as(reader) });
+    expect(res.status).toBe(400);
+  });
+});
