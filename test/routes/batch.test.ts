@@ -121,3 +121,21 @@ describe("POST /v1/prices/batch (live mode)", () => {
     expect(fake.callsFor("AmazonEKS")).toHaveLength(1);
   });
 });
+
+describe("batch limits (issue 10)", () => {
+  it("names at most 2,000 distinct item ids: more is a 400 saying so", async () => {
+    const app = mockApp();
+    const queries = Array.from({ length: 21 }, (_, i) => ({ service: "ec2", region: "us-east-1", instanceType: Array.from({ length: 100 }, (_, j) => `zz${i}x${j}.large`) }));
+    const { res, json } = await batch(app, { queries });
+    expect(res.status).toBe(400);
+    expect(json.errors?.[0]).toMatchObject({ parameter: "queries", message: expect.stringContaining("more than 2000 distinct item ids") });
+  });
+
+  it("charges every query to the key's rate limit", async () => {
+    const app = mockApp(undefined, { RATE_LIMIT_PRICES_PER_MINUTE: "10" });
+    const queries = Array.from({ length: 8 }, () => ({ service: "eks", region: "us-east-1" }));
+    expect((await batch(app, { queries })).res.status).toBe(200);
+    // 8 spent; 8 more do not fit in the remaining 2.
+    expect((await batch(app, { queries })).res.status).toBe(429);
+  });
+});
