@@ -1,34 +1,26 @@
 /**
- * Prints the fallback tables' coverage: per cloud, rows per service × region, the distinct sources
- * behind them, and the as-of range. Validates the tables exactly as the server does at start-up.
- * Usage: npm run fallback:report [-- --dir fallback-pricing]
+ * Prints the fallback tables' coverage: per cloud, prices per service × region; for services with a
+ * list of what each region offers (fallback-pricing/offered/), the share of those types priced; for
+ * instance services, how many rows carry their specs; then the sources behind the rows. Validates every
+ * table exactly as the server does.
+ * Usage: npm run fallback:report [-- --dir fallback-pricing] [-- --missing ec2:eu-west-1]
  */
 import { parseArgs } from "node:util";
 import { CLOUDS, loadTables } from "../src/clouds/registry.ts";
+import { coverage, loadOffered } from "../src/fallback/coverage.ts";
 
-const { values } = parseArgs({ options: { dir: { type: "string", default: "fallback-pricing" } } });
-const tables = loadTables(values.dir as string);
+const { values } = parseArgs({
+  options: { dir: { type: "string", default: "fallback-pricing" }, missing: { type: "string" } },
+});
+const dir = values.dir as string;
+const tables = loadTables(dir);
+const offered = loadOffered(dir);
+const instanceServices = new Set(CLOUDS.flatMap((c) => c.services.filter((s) => s.instances).map((s) => `${c.id}/${s.id}`)));
+const report = await coverage(tables, offered, (cloud, service) => instanceServices.has(`${cloud}/${service}`));
 const all = [...tables.allRows()];
 
-console.log(`Fallback price tables in ${values.dir}: ${tables.files.length} files, ${all.length} prices\n`);
-for (const cloud of CLOUDS) {
-  const services = cloud.services.map((s) => s.id);
-  const rows = all.filter((r) => r.cloud === cloud.id);
-  if (rows.length === 0) {
-    console.log(`${cloud.id}: no tables\n`);
-    continue;
-  }
-  const regions = [...new Set(rows.map(({ row }) => row.region))].sort();
-  const count = (service: string, region: string) => tables.rows(cloud.id, service, region).length;
-  const header = [`${cloud.id} region`, ...services, "total"];
-  const lines = regions.map((region) => {
-    const counts = services.map((s) => count(s, region));
-    return [region, ...counts.map(String), String(counts.reduce((a, b) => a + b, 0))];
-  });
-  const totals = services.map((s) => rows.filter((r) => r.service === s).length);
-  lines.push(["total", ...totals.map(String), String(rows.length)]);
-  lines.push(["regions", ...services.map((s) => String(tables.regions(cloud.id, s).length)), String(regions.length)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+function table(header: string[], lines: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   console.log(fmt(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
@@ -36,8 +28,57 @@ for (const cloud of CLOUDS) {
   console.log("");
 }
 
+console.log(`Fallback price tables in ${dir}: ${tables.files.length} files, ${all.length} prices\n`);
+for (const cloud of CLOUDS) {
+  const services = report.filter((s) => s.cloud === cloud.id);
+  if (services.length === 0) {
+    console.log(`${cloud.id}: no tables\n`);
+    continue;
+  }
+  const regions = [...new Set(services.flatMap((s) => Object.keys(s.regions)))].sort();
+  console.log(`${cloud.id}: prices per service × region`);
+  table(
+    [`${cloud.id} region`, ...services.map((s) => s.service)],
+    [
+      ...regions.map((r) => [r, ...services.map((s) => String(s.regions[r]?.prices ?? "-"))]),
+      ["regions", ...services.map((s) => String(Object.keys(s.regions).length))],
+    ],
+  );
+  for (const s of services) {
+    const instances = Object.values(s.regions).some((r) => r.withSpecs !== undefined);
+    if (!s.offeredSource && !instances) continue;
+    console.log(`${cloud.id} ${s.service}: ${s.offeredSource ? `share of the types each region offers (denominator: ${s.offeredSource.citation}, as of ${s.offeredSource.asOf})` : "specs"}`);
+    const lines = Object.entries(s.regions).map(([region, c]) => [
+      region,
+      String(c.prices),
+      c.offered === undefined ? "no list" : `${c.offeredPriced}/${c.offered}`,
+      c.percentOfOffered === undefined ? "-" : `${c.percentOfOffered.toFixed(1)}%`,
+      c.withSpecs === undefined ? "-" : `${c.withSpecs}/${c.prices}`,
+      `${c.oldestAsOf} … ${c.newestAsOf}`,
+    ]);
+    table(["region", "prices", "offered priced", "share", "with specs", "as of"], lines);
+    const at90 = Object.values(s.regions).filter((c) => (c.percentOfOffered ?? 0) >= 90).length;
+    if (s.offeredSource) console.log(`${at90} of ${Object.keys(s.regions).length} regions price at least 90% of the types they offer.\n`);
+  }
+}
+
+if (values.missing) {
+  // --missing ec2:eu-west-1 lists the offered types without a price, by family.
+  const [service, region] = (values.missing as string).split(":") as [string, string];
+  const list = offered.find((o) => o.service === service)?.regions.get(region);
+  const priced = tables.ids("aws", service, region);
+  const missing = [...(list ?? [])].filter((id) => !priced.has(id));
+  const families = new Map<string, number>();
+  for (const id of missing) families.set(id.split(".")[0] as string, (families.get(id.split(".")[0] as string) ?? 0) + 1);
+  console.log(`${service} ${region}: ${missing.length} offered types without a price: ${[...families].map(([f, n]) => `${f} ${n}`).join(", ")}\n`);
+}
+
 const sources = new Map<string, number>();
-for (const { row } of all) sources.set(row.source, (sources.get(row.source) ?? 0) + 1);
+// Rows cited by a file's source key are counted by key (one source may be cited per region file).
+for (const { row } of all) {
+  const name = row.sourceKey ?? row.source;
+  sources.set(name, (sources.get(name) ?? 0) + 1);
+}
 const dates = all.map(({ row }) => row.asOf).sort();
-console.log(`Every row has a source and an as-of date (validated). ${sources.size} distinct sources; as-of ${dates[0]} … ${dates.at(-1)}.`);
-for (const [source, n] of [...sources].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(6)}  ${source}`);
+console.log(`Every row has a source and an as-of date (validated). ${sources.size} distinct sources; as of ${dates[0]} … ${dates.at(-1)}.`);
+for (const [source, n] of [...sources].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(6)}  ${source.length > 150 ? `${source.slice(0, 150)}…` : source}`);

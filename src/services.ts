@@ -95,7 +95,6 @@ export function createServices(deps: ServiceDeps): Services {
   const guards = [...composed.values()].flatMap((c) => c.guards);
 
   const lifecycle = { shuttingDown: false };
-  const rows = [...tables.allRows()].length;
   return {
     mode: mode.mode,
     modeReason: mode.reason,
@@ -134,7 +133,7 @@ export function createServices(deps: ServiceDeps): Services {
         mode: mode.mode,
         redis: redis ? redis.status : "disabled",
         breakers,
-        fallbackTables: { files: tables.files.length, rows },
+        fallbackTables: { files: tables.files.length, loaded: tables.loaded() },
       };
     },
     async close() {

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { BudgetSource } from "../domain/budgets.ts";
 import type { CostSource } from "../domain/costs.ts";
-import type { PriceProvider, Unit } from "../domain/price.ts";
+import type { PriceProvider, SpecFilter, Unit } from "../domain/price.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -26,11 +26,12 @@ export interface ItemPattern {
 export interface ServiceQuestion {
   ids?: string[] | undefined;
   filter?: Record<string, string> | undefined;
+  specs?: SpecFilter | undefined;
 }
 
 /** What turning parameters into a question may consult. */
 export interface QuestionContext {
-  /** Every id the fallback tables know for this service, in any region (for "did you mean"). */
+  /** The ids the fallback tables price for this service in the asked region (for "did you mean"). */
   knownIds(): Iterable<string>;
   /**
    * How many more "did you mean" searches this request may run (each compares a name with every known
@@ -61,6 +62,11 @@ export interface ServiceDef<P extends z.ZodRawShape = z.ZodRawShape, Id extends 
   matches?(id: string, filter: Readonly<Record<string, string>>): boolean;
   /** Names of the free-tier amounts the service's tables may carry (Lambda: requests, gbSeconds). */
   freeTier?: readonly string[];
+  /**
+   * An instance service (EC2, later Azure VMs and GCE machine types): its items carry specs, it takes
+   * the spec search parameters (`pricing/spec-filter.ts`), and its coverage counts rows with specs.
+   */
+  instances?: { familyOf(id: string): string };
 }
 
 /** Any service definition, whatever its parameters. */

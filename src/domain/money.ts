@@ -16,6 +16,11 @@ export function isZero(value: string): boolean {
   return new Big(value).eq(0);
 }
 
+/** -1, 0 or 1 as a is less than, equal to or greater than b (decimal strings, exact). */
+export function compare(a: string, b: string): number {
+  return new Big(a).cmp(new Big(b));
+}
+
 /** a < b for decimal strings. */
 export function lessThan(a: string, b: string): boolean {
   return new Big(a).lt(new Big(b));

@@ -90,6 +90,25 @@ export interface PriceQuestion {
   region: string;
   ids?: readonly string[] | undefined;
   filter?: Readonly<Record<string, string>> | undefined;
+  /** Instance services: what the instances must be, and the order and number of the answer. */
+  specs?: SpecFilter | undefined;
+}
+
+/**
+ * A search by what an instance is (`pricing/spec-filter.ts` parses and applies it). An item whose spec
+ * is unknown never meets a constraint on that spec.
+ */
+export interface SpecFilter {
+  minVcpu?: number;
+  maxVcpu?: number;
+  minMemoryGiB?: number;
+  maxMemoryGiB?: number;
+  architecture?: Architecture;
+  /** true: has a GPU; false: has none; a string: a GPU of that model (case-insensitive). */
+  gpu?: boolean | string;
+  families?: string[];
+  sort?: { key: "price" | "vcpu" | "memory"; descending: boolean };
+  limit?: number;
 }
 
 export interface PriceRequestOptions {

@@ -57,7 +57,8 @@ export async function runBatch(
   }
   const lookup = (key: string) => {
     const group = merged.get(key) as { ids: Set<string>; first: BatchQuestion; lookup?: Promise<PriceSet> };
-    group.lookup ??= group.first.prices.price({ ...group.first.question, ids: [...group.ids] }, { signal });
+    // Each question applies its own spec search when its part is picked from the merged answer.
+    group.lookup ??= group.first.prices.price({ ...group.first.question, ids: [...group.ids], specs: undefined }, { signal });
     return group.lookup;
   };
   // Each merged answer is indexed once, not once per question that reads it.

@@ -59,8 +59,8 @@ export class FallbackPriceProvider implements PriceProvider {
   }
 
   /** The free grant the tables publish for the service, if any. */
-  freeTier(service: string) {
-    return this.#tables.freeTier(this.#cloud, service);
+  freeTier(service: string, region: string) {
+    return this.#tables.freeTier(this.#cloud, service, region);
   }
 
   async price(q: PriceQuestion): Promise<PriceSet> {
@@ -82,7 +82,7 @@ export class FallbackPriceProvider implements PriceProvider {
       list: () => rows.map((r) => this.#item(r)),
     };
     const set = answer(service, q, offer, NOT_IN_TABLES);
-    const freeTier = this.freeTier(q.service);
+    const freeTier = this.freeTier(q.service, q.region);
     return freeTier ? { ...set, freeTier } : set;
   }
 }

@@ -90,7 +90,7 @@ export class LivePriceProvider implements PriceProvider {
         throw fallbackError;
       }
     }
-    const freeTier = this.#d.fallback.freeTier(q.service);
+    const freeTier = this.#d.fallback.freeTier(q.service, q.region);
     return freeTier ? { ...set, freeTier } : set;
   }
 

@@ -1,6 +1,7 @@
 import type { AnyServiceDef } from "../clouds/types.ts";
 import type { PriceItem, PriceQuestion, PriceSet, Unavailable } from "../domain/price.ts";
 import { ApiError } from "../errors.ts";
+import { applySpecFilter, describeSpecFilter } from "./spec-filter.ts";
 
 /** What one price source has for one service in one region. */
 export interface Offer {
@@ -20,9 +21,17 @@ export function listHint(values: readonly string[], max = 12): string {
   return values.length > max ? `${shown}, … (${values.length} in all)` : shown;
 }
 
-function filterText(filter: Readonly<Record<string, string>> | undefined): string {
-  const parts = Object.entries(filter ?? {}).map(([k, v]) => `${k} ${v}`);
+function filterText(q: PriceQuestion): string {
+  const parts = Object.entries(q.filter ?? {}).map(([k, v]) => `${k} ${v}`);
+  if (q.specs) parts.push(describeSpecFilter(q.specs));
   return parts.length > 0 ? parts.join(" and ") : "anything";
+}
+
+/** The question's spec search (filter, sort, limit) over the items, for instance services. */
+function bySpecs(service: AnyServiceDef, q: PriceQuestion, items: PriceItem[]): PriceItem[] {
+  if (!q.specs) return items;
+  const familyOf = service.instances?.familyOf ?? ((id: string) => id);
+  return applySpecFilter(items, q.specs, familyOf);
 }
 
 /**
@@ -41,22 +50,24 @@ export function answer(service: AnyServiceDef, q: PriceQuestion, offer: Offer, m
       if (item) items.push(item);
       else unavailable.push({ id, reason: missing });
     }
-    if (items.length === 0 && q.ids) {
+    const found = bySpecs(service, q, items);
+    if (found.length === 0 && q.ids) {
       throw new ApiError(
         "price_not_available",
-        `no ${service.title} price for ${listHint(q.ids)} in ${q.region}; items with prices there: ${listHint([...offer.list()].map((i) => i.id))}`,
+        `no ${service.title} price for ${listHint(q.ids)}${q.specs ? ` with ${describeSpecFilter(q.specs)}` : ""} in ${q.region}; items with prices there: ${listHint([...offer.list()].map((i) => i.id))}`,
       );
     }
-    return { items, unavailable };
+    return { items: found, unavailable };
   }
   for (const item of offer.list()) if (!q.filter || !service.matches || service.matches(item.id, q.filter)) items.push(item);
-  if (items.length === 0) {
+  const found = bySpecs(service, q, items);
+  if (found.length === 0) {
     throw new ApiError(
       "price_not_available",
-      `no ${service.title} price for ${filterText(q.filter)} in ${q.region}; items with prices there: ${listHint([...offer.list()].map((i) => i.id))}`,
+      `no ${service.title} price for ${filterText(q)} in ${q.region}; items with prices there: ${listHint([...offer.list()].map((i) => i.id))}`,
     );
   }
-  return { items, unavailable };
+  return { items: found, unavailable };
 }
 
 /** A merged answer indexed by id: its items and its reasons for what it could not price. */

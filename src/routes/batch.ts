@@ -76,7 +76,6 @@ interface ServiceEntry {
   cloud: CloudPlugin;
   service: AnyServiceDef;
   schema: z.ZodType;
-  knownIds: () => Iterable<string>;
 }
 
 const head = z.object({ cloud: z.string().default("aws"), service: z.string() }).loose();
@@ -98,7 +97,7 @@ export function batchRoutes(deps: BatchRouteDeps) {
         region: regionField(cloud.regions),
         ...service.params,
       });
-      entries.set(`${cloud.id}/${service.id}`, { cloud, service, schema, knownIds: knownIds(deps.tables, cloud.id, service.id) });
+      entries.set(`${cloud.id}/${service.id}`, { cloud, service, schema });
     }
   }
   const clouds = deps.clouds.map((c) => c.id);
@@ -123,7 +122,7 @@ export function batchRoutes(deps: BatchRouteDeps) {
     if (!parsed.success) return invalid(fieldErrors(parsed.error));
     const { region, cloud: _c, service: _s, ...params } = parsed.data as { region: string; cloud: string; service: string } & Record<string, unknown>;
     try {
-      const ctx: QuestionContext = { knownIds: entry.knownIds, suggestions };
+      const ctx: QuestionContext = { knownIds: knownIds(deps.tables, entry.cloud.id, entry.service.id, region), suggestions };
       const question = { cloud, service, region, ...entry.service.question(params, ctx) };
       return { question, service: entry.service, prices: deps.prices(cloud) };
     } catch (error) {

@@ -1,10 +1,21 @@
 import { z } from "@hono/zod-openapi";
 import type { CloudPlugin } from "../clouds/types.ts";
 import { UNITS } from "../domain/price.ts";
+import { coverage, loadOffered, type ServiceCoverage } from "../fallback/coverage.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
 import { defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
 import { authProblems, problemResponse, querySchema } from "./schemas.ts";
+
+const RegionCoverageSchema = z.object({
+  prices: z.number().int(),
+  oldestAsOf: z.string(),
+  newestAsOf: z.string(),
+  withSpecs: z.number().int().optional().openapi({ description: "Rows that carry vCPU, memory and architecture" }),
+  offered: z.number().int().optional().openapi({ description: "Types the region offers" }),
+  offeredPriced: z.number().int().optional().openapi({ description: "Of those, how many have a price" }),
+  percentOfOffered: z.number().optional().openapi({ description: "offeredPriced / offered, percent, one decimal (rounded down)", example: 95 }),
+});
 
 const ServiceSchema = z.object({
   id: z.string().openapi({ example: "ec2" }),
@@ -19,7 +30,14 @@ const ServiceSchema = z.object({
   fallback: z
     .object({
       prices: z.number().int().openapi({ description: "Prices the fallback tables hold for the service, all regions" }),
-      regions: z.record(z.string(), z.number().int()).openapi({ description: "Prices per region", example: { "us-east-1": 60 } }),
+      regions: z.record(z.string(), z.number().int()).openapi({ description: "Prices per region", example: { "us-east-1": 1300 } }),
+      coverage: z
+        .record(z.string(), RegionCoverageSchema)
+        .openapi({ description: "Per region: the as-of range, rows with specs (instance services), and the share of the types the region offers that has a price (where a list of them is shipped)" }),
+      offeredSource: z
+        .object({ citation: z.string(), asOf: z.string() })
+        .optional()
+        .openapi({ description: "Where the list of types each region offers comes from (the coverage denominator)" }),
     })
     .openapi({ description: "What mock mode answers, and what live mode falls back to" }),
 });
@@ -55,22 +73,29 @@ const catalogRoute = defineRoute({
   },
 });
 
-/** The catalogue, from the clouds' own definitions and the tables (computed once: neither changes). */
-export function catalog(clouds: readonly CloudPlugin[], tables: FallbackTables): z.infer<typeof CatalogSchema> {
+/**
+ * The catalogue, from the clouds' own definitions and the tables' coverage (computed once, reading
+ * every table in turn with the event loop free between files: neither changes while running).
+ */
+export async function catalog(clouds: readonly CloudPlugin[], tables: FallbackTables): Promise<z.infer<typeof CatalogSchema>> {
+  const offered = tables.dir === undefined ? [] : loadOffered(tables.dir);
+  const instanceServices = new Set(clouds.flatMap((c) => c.services.filter((s) => s.instances).map((s) => `${c.id}/${s.id}`)));
+  const covered = await coverage(tables, offered, (cloud, service) => instanceServices.has(`${cloud}/${service}`));
+  const of = (cloud: string, service: string): ServiceCoverage | undefined => covered.find((c) => c.cloud === cloud && c.service === service);
   let newest = "";
-  for (const { row } of tables.allRows()) if (row.asOf > newest) newest = row.asOf;
+  for (const s of covered) for (const r of Object.values(s.regions)) if (r.newestAsOf > newest) newest = r.newestAsOf;
   return {
     clouds: clouds.map((cloud) => ({
       id: cloud.id,
       title: cloud.title,
       regions: [...cloud.regions.codes],
       services: cloud.services.map((service) => {
+        const cov = of(cloud.id, service.id);
         const regions: Record<string, number> = {};
         let prices = 0;
-        for (const region of tables.regions(cloud.id, service.id)) {
-          const n = tables.rows(cloud.id, service.id, region).length;
-          regions[region] = n;
-          prices += n;
+        for (const [region, c] of Object.entries(cov?.regions ?? {})) {
+          regions[region] = c.prices;
+          prices += c.prices;
         }
         return {
           id: service.id,
@@ -80,7 +105,7 @@ export function catalog(clouds: readonly CloudPlugin[], tables: FallbackTables):
           items: Object.entries(service.items ?? {}).map(([id, unit]) => ({ id, unit })),
           idPatterns: (service.patterns ?? []).map((p) => ({ pattern: p.pattern.source, example: p.example, unit: p.unit, describe: p.describe })),
           freeTier: [...(service.freeTier ?? [])],
-          fallback: { prices, regions },
+          fallback: { prices, regions, coverage: cov?.regions ?? {}, ...(cov?.offeredSource ? { offeredSource: cov.offeredSource } : {}) },
         };
       }),
     })),
@@ -90,10 +115,14 @@ export function catalog(clouds: readonly CloudPlugin[], tables: FallbackTables):
 }
 
 export function catalogRoutes(clouds: readonly CloudPlugin[], tables: FallbackTables) {
-  let body: string | undefined;
-  return createRouter().openapi(catalogRoute, (c) => {
-    body ??= JSON.stringify(catalog(clouds, tables));
+  let body: Promise<string> | undefined;
+  return createRouter().openapi(catalogRoute, async (c) => {
+    body ??= catalog(clouds, tables).then((value) => JSON.stringify(value));
+    const text = await body.catch((error: unknown) => {
+      body = undefined; // a failed computation is not kept: the next request tries again
+      throw error;
+    });
     c.set("source", "fallback");
-    return c.body(body, 200, { "content-type": "application/json" }) as never;
+    return c.body(text, 200, { "content-type": "application/json" }) as never;
   });
 }

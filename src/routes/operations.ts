@@ -12,7 +12,7 @@ export interface Readiness {
   mode: "live" | "mock";
   redis: string;
   breakers: Record<string, Record<string, string>>;
-  fallbackTables: { files: number; rows: number };
+  fallbackTables: { files: number; loaded: number };
 }
 
 export interface OperationsDeps {
@@ -43,7 +43,7 @@ const ReadinessSchema = z
     mode: z.enum(["live", "mock"]).optional(),
     redis: z.string().optional().openapi({ description: "disabled, ready, or the connection's state", example: "ready" }),
     breakers: z.record(z.string(), z.record(z.string(), z.string())).optional().openapi({ example: { pricing: { "us-east-1": "closed" } } }),
-    fallbackTables: z.object({ files: z.number().int(), rows: z.number().int() }).optional(),
+    fallbackTables: z.object({ files: z.number().int(), loaded: z.number().int().openapi({ description: "Region tables read so far (the rest are read on first use)" }) }).optional(),
   })
   .openapi("Readiness", { description: "`ready` and `status` for anyone; the rest with the metrics key (or METRICS_PUBLIC=true)." });
 

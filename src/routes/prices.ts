@@ -49,10 +49,9 @@ function schemaName(service: AnyServiceDef): string {
   return service.operationId.replace(/^get/, "");
 }
 
-/** Known ids of one service, from the fallback tables (computed once, on first use). */
-export function knownIds(tables: FallbackTables, cloud: string, service: string): () => Iterable<string> {
-  let known: Set<string> | undefined;
-  return () => (known ??= tables.ids(cloud, service));
+/** The ids the fallback tables price for one service in the asked region (for "did you mean"). */
+export function knownIds(tables: FallbackTables, cloud: string, service: string, region: string): () => Iterable<string> {
+  return () => tables.ids(cloud, service, region);
 }
 
 /** "Did you mean" searches one GET request may run. */
@@ -91,10 +90,9 @@ export function priceRoutes(deps: PriceRouteDeps): OpenAPIHono<AppEnv> {
           ...errorResponses,
         },
       });
-      const known = knownIds(deps.tables, cloud.id, service.id);
       router.openapi(route, async (c) => {
         const { region: where, ...params } = c.req.valid("query") as { region: string } & Record<string, unknown>;
-        const ctx: QuestionContext = { knownIds: known, suggestions: { remaining: GET_SUGGESTIONS } };
+        const ctx: QuestionContext = { knownIds: knownIds(deps.tables, cloud.id, service.id, where), suggestions: { remaining: GET_SUGGESTIONS } };
         const question = { cloud: cloud.id, service: service.id, region: where, ...service.question(params, ctx) };
         const set = await prices.price(question, { signal: c.get("signal") });
         c.set("source", set.items[0]?.source);

@@ -169,7 +169,7 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     });
     expect(payments?.lines.find((l) => l.id === "control-plane")).toMatchObject({
       priceId: "control-plane.standard",
-      unitPrice: "0.10",
+      unitPrice: "0.1",
       hourly: "0.1",
       status: "priced",
       price: { source: "fallback" },
@@ -177,7 +177,7 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     expect(payments?.lines.find((l) => l.id === "node-group/general")).toMatchObject({
       priceId: "m5.large",
       quantity: "3",
-      unitPrice: "0.096000",
+      unitPrice: "0.096",
       hourly: "0.288",
       monthly: "210.24",
       status: "priced",
@@ -198,7 +198,7 @@ describe("GET /v1/aws/eks/clusters, live", () => {
 
     // 1.31 past standard support: the extended-support total rate.
     expect(analytics).toMatchObject({ supportType: "EXTENDED", supportBasis: "calendar" });
-    expect(analytics?.lines[0]).toMatchObject({ priceId: "control-plane.extended", unitPrice: "0.60", hourly: "0.6" });
+    expect(analytics?.lines[0]).toMatchObject({ priceId: "control-plane.extended", unitPrice: "0.6", hourly: "0.6" });
     expect(analytics?.lines[1]).toMatchObject({ priceId: "t3.medium", hourly: "0.0832" });
     expect(analytics?.nodeGroups[0]?.capacityType).toBe("ON_DEMAND");
 
@@ -285,13 +285,13 @@ describe("GET /v1/aws/eks/clusters, live", () => {
     const report = await h.resources.eksClusters("eu-west-1");
     const general = report.clusters[0]?.lines.find((l) => l.id === "node-group/general");
     expect(general).toMatchObject({ unitPrice: "0.107", hourly: "0.321" });
-    expect(report.clusters[1]?.lines[0]).toMatchObject({ priceId: "control-plane.extended", unitPrice: "0.60" });
+    expect(report.clusters[1]?.lines[0]).toMatchObject({ priceId: "control-plane.extended", unitPrice: "0.6" });
   });
 
   it("a region with no prices: everything listed as not available, totals null and incomplete, never a fake 0", async () => {
     h = live();
-    seedEks("sa-east-1");
-    const report = await h.resources.eksClusters("sa-east-1");
+    seedEks("ap-east-2");
+    const report = await h.resources.eksClusters("ap-east-2");
     expect(report.clusters).toHaveLength(3);
     for (const line of report.clusters.flatMap((c) => c.lines).filter((l) => l.status !== "not-priced")) {
       expect(line).toMatchObject({ status: "not-available", unitPrice: null, hourly: null });

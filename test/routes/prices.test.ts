@@ -52,10 +52,15 @@ function rawRows(service: string): Array<RawRow & { region: string }> {
   return out;
 }
 
-/** What the API must answer for a raw row: its fields as written, stamped `fallback`. */
-function expectedItem(row: RawRow): Record<string, unknown> {
-  const { region: _r, source: _s, specSource: _ss, note: _n, ...served } = row;
-  return { ...served, source: "fallback" };
+const TITLES: Record<string, string> = { eks: "Amazon EKS", ec2: "Amazon EC2", lambda: "AWS Lambda", sagemaker: "Amazon SageMaker AI" };
+
+/**
+ * What the API must answer for a raw row: its fields as written, stamped `fallback`; a row without a
+ * description is described by its service, id and region.
+ */
+function expectedItem(row: RawRow & { region: string }, service = "ec2"): Record<string, unknown> {
+  const { region, source: _s, specSource: _ss, note: _n, ...served } = row;
+  return { description: `${TITLES[service]} ${row.id} in ${region}`, ...served, source: "fallback" };
 }
 
 describe("every price served equals its table row exactly", () => {
@@ -71,7 +76,7 @@ describe("every price served equals its table row exactly", () => {
         expect(res.status).toBe(200);
         expect(body).toMatchObject({ cloud: "aws", service, region, currency: "USD" });
         const rows = raw.filter((r) => r.region === region);
-        const expected = rows.map(expectedItem);
+        const expected = rows.map((r) => expectedItem(r, service));
         // Catalogue services answer in catalogue order; the others in table order.
         const catalogue = CATALOGUES[service];
         const ordered = catalogue
@@ -98,7 +103,7 @@ describe("GET /v1/prices/aws/ec2", () => {
   const known = tables.rows("aws", "ec2", region).map((r) => r.id);
   // A well-formed instance type without a price here (priced in another region when the tables have
   // one such; else a size AWS does not sell): valid, so unavailable rather than a 400.
-  const elsewhere = [...tables.ids("aws", "ec2")].find((id) => !known.includes(id)) ?? "m5.96xlarge";
+  const elsewhere = tables.regions("aws", "ec2").flatMap((r) => [...tables.ids("aws", "ec2", r)]).find((id) => !known.includes(id)) ?? "m5.96xlarge";
 
   it("accepts repeated and comma-separated instance types, deduped and lower-cased", async () => {
     const [a, b] = known as [string, string];
@@ -107,7 +112,7 @@ describe("GET /v1/prices/aws/ec2", () => {
     );
     expect(res.status).toBe(200);
     expect(body.items.map((i) => i.id)).toEqual([a, b]);
-    expect(body.items[0]).toEqual(expectedItem(rawRows("ec2").find((r) => r.region === region && r.id === a) as RawRow));
+    expect(body.items[0]).toEqual(expectedItem(rawRows("ec2").find((r) => r.region === region && r.id === a) as RawRow & { region: string }));
     expect(body.unavailable).toEqual([]);
   });
 

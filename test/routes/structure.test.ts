@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { AppServices } from "../../src/app.ts";
 import { createApp } from "../../src/app.ts";
@@ -120,7 +121,7 @@ describe("GET /v1/catalog", () => {
     const eks = aws?.services.find((s) => s.id === "eks");
     expect(eks?.items).toContainEqual({ id: "control-plane.standard", unit: "hour" });
     const ec2 = aws?.services.find((s) => s.id === "ec2");
-    expect(ec2?.parameters).toEqual(["region", "instanceType"]);
+    expect(ec2?.parameters).toEqual(["region", "instanceType", "minVcpu", "maxVcpu", "minMemoryGiB", "maxMemoryGiB", "architecture", "gpu", "family", "sort", "limit"]);
     expect(new RegExp(ec2?.idPatterns[0]?.pattern ?? "^$").test("m5.large")).toBe(true);
     for (const service of aws?.services ?? []) {
       let total = 0;
@@ -133,6 +134,32 @@ describe("GET /v1/catalog", () => {
     }
     expect(body.source).toBe("fallback");
     expect(body.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("reports coverage per region: the share of the types each region offers that has a price, and rows with specs", async () => {
+    const body = (await (await app.request("/v1/catalog")).json()) as {
+      clouds: Array<{ id: string; services: Array<{ id: string; fallback: { coverage: Record<string, Record<string, number | string>>; offeredSource?: { citation: string } } }> }>;
+    };
+    const ec2 = body.clouds.find((c) => c.id === "aws")?.services.find((s) => s.id === "ec2");
+    // Computed here from the raw files, without the server's code.
+    const offered = (JSON.parse(readFileSync("fallback-pricing/offered/aws/ec2.json", "utf8")) as { regions: Record<string, string[]> }).regions;
+    const raw = JSON.parse(readFileSync("fallback-pricing/aws/ec2/eu-west-1.json", "utf8")) as { rows: Array<{ id: string; vcpu?: number; memoryGiB?: number; architecture?: string; asOf: string }> };
+    const list = new Set(offered["eu-west-1"]);
+    const priced = raw.rows.filter((r) => list.has(r.id)).length;
+    expect(ec2?.fallback.offeredSource?.citation).toContain("getmoto/moto");
+    expect(ec2?.fallback.coverage["eu-west-1"]).toEqual({
+      prices: raw.rows.length,
+      oldestAsOf: raw.rows.map((r) => r.asOf).sort()[0],
+      newestAsOf: raw.rows.map((r) => r.asOf).sort().at(-1),
+      withSpecs: raw.rows.filter((r) => r.vcpu && r.memoryGiB && r.architecture).length,
+      offered: list.size,
+      offeredPriced: priced,
+      percentOfOffered: Math.floor((priced / list.size) * 1000) / 10,
+    });
+    // A region without an offered list has no share; a service without instances has no spec count.
+    expect(ec2?.fallback.coverage["mx-central-1"]?.offered).toBeUndefined();
+    const eks = body.clouds.find((c) => c.id === "aws")?.services.find((s) => s.id === "eks");
+    expect(eks?.fallback.coverage["us-east-1"]?.withSpecs).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Unit } from "../../domain/price.ts";
 import { listParam, parseIdList } from "../../pricing/params.ts";
+import { SPEC_PARAMS, specFilterOf } from "../../pricing/spec-filter.ts";
 import { type AnyServiceDef, defineService } from "../types.ts";
 
 /**
@@ -104,16 +105,20 @@ const ec2 = defineService({
   title: "Amazon EC2",
   operationId: "getEc2Prices",
   summary: "EC2 on-demand instance prices (Linux, shared tenancy) for a region",
-  description: "One item per instance type, id = the instance type, unit `hour`. Used to price EKS node groups.",
+  description:
+    "One item per instance type, id = the instance type, unit `hour`, with its vCPUs, memory, architecture, GPUs and burstable flag as AWS states them. Search by specs with `minVcpu`, `maxVcpu`, `minMemoryGiB`, `maxMemoryGiB`, `architecture`, `gpu` and `family`; order with `sort` and cut with `limit`. A type whose spec is unknown never meets a constraint on it. Nothing matching is a 404 `price_not_available` naming the search.",
   patterns: [{ pattern: EC2_INSTANCE_TYPE, unit: "hour", example: "m5.large", describe: "an EC2 instance type" }],
+  instances: { familyOf: (id) => id.slice(0, id.indexOf(".")) },
   params: {
     instanceType: listParam(
       "instanceType",
       `EC2 instance types, repeated or comma-separated (at most ${MAX_INSTANCE_TYPES}), any case. Omit to list every priced type.`,
       "m5.large,c5.xlarge",
     ),
+    ...SPEC_PARAMS,
   },
   question: (p, ctx) => ({
+    specs: specFilterOf(p),
     ids: parseIdList(p.instanceType, {
       parameter: "instanceType",
       max: MAX_INSTANCE_TYPES,

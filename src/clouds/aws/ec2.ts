@@ -1,4 +1,5 @@
-import type { PriceItem } from "../../domain/price.ts";
+import type { InstanceSpecs, PriceItem } from "../../domain/price.ts";
+import type { SpecsOf } from "../../fallback/specs.ts";
 import type { PriceListProduct } from "./price-list.ts";
 import { type PriceQuery, parseCount, parseGiB, productItem } from "./products.ts";
 import { isForRegion } from "./usage-types.ts";
@@ -50,20 +51,26 @@ function isPlainLinuxOnDemand(product: PriceListProduct, region: string): boolea
   );
 }
 
+/**
+ * What the type is: as DescribeInstanceTypes states it (the spec catalogue), else the vCPU and memory
+ * the Price List product states (a type newer than the catalogue).
+ */
+function specsOf(attributes: Record<string, string>, stated: InstanceSpecs | undefined): InstanceSpecs {
+  if (stated) return stated;
+  const vcpu = parseCount(attributes.vcpu);
+  const memoryGiB = parseGiB(attributes.memory);
+  return { ...(vcpu === undefined ? {} : { vcpu }), ...(memoryGiB === undefined ? {} : { memoryGiB }) };
+}
+
 /** Instance type → item. When AWS returns more than one candidate, the first non-zero price wins. */
-export function ec2Items(region: string, products: readonly PriceListProduct[]): Map<string, PriceItem> {
+export function ec2Items(region: string, products: readonly PriceListProduct[], stated: SpecsOf = () => undefined): Map<string, PriceItem> {
   const items = new Map<string, PriceItem>();
   for (const product of products) {
     if (!isPlainLinuxOnDemand(product, region)) continue;
     const a = product.attributes;
     const type = a.instanceType as string;
     if (items.has(type)) continue;
-    const vcpu = parseCount(a.vcpu);
-    const memoryGiB = parseGiB(a.memory);
-    const item = productItem(product, type, "hour", {
-      ...(vcpu === undefined ? {} : { vcpu }),
-      ...(memoryGiB === undefined ? {} : { memoryGiB }),
-    });
+    const item = productItem(product, type, "hour", specsOf(a, stated(type)));
     if (item) items.set(type, item);
   }
   return items;

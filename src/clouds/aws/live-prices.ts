@@ -4,6 +4,7 @@ import type { SageMakerComponent } from "./catalog.ts";
 import { ec2Items, ec2Queries } from "./ec2.ts";
 import { eksFargateQueries, eksItems, eksQueries, hasAllFargate } from "./eks.ts";
 import { lambdaEdgeRequestQueries, lambdaItems, lambdaQueries } from "./lambda.ts";
+import type { SpecsOf } from "../../fallback/specs.ts";
 import type { PriceListClient, PriceListProduct } from "./price-list.ts";
 import type { PriceQuery } from "./products.ts";
 import { sagemakerItems, sagemakerQueries } from "./sagemaker.ts";
@@ -18,7 +19,7 @@ function products(priceList: PriceListClient, queries: PriceQuery[], signal: Abo
  * query sequences (eks.ts, ec2.ts, lambda.ts, sagemaker.ts know the filters and usage types) and the
  * products back into items. Caching, fallback and provenance are the cloud-neutral pipeline's.
  */
-export function awsPriceSources(priceList: PriceListClient): Record<string, LiveServiceSource> {
+export function awsPriceSources(priceList: PriceListClient, ec2Specs?: SpecsOf): Record<string, LiveServiceSource> {
   const eks: LiveServiceSource = {
     async list(q, ctx) {
       const loaded = await ctx.load<PriceItem[]>(
@@ -55,7 +56,8 @@ export function awsPriceSources(priceList: PriceListClient): Record<string, Live
     async list(q, ctx) {
       const loaded = await ctx.load<PriceItem[]>(
         `ec2:${q.region}:*`,
-        async (signal) => [...ec2Items(q.region, await products(priceList, ec2Queries(q.region), signal)).values()],
+        // Every type of the region: one query sequence, paged under the Price List quota, cached whole.
+        async (signal) => [...ec2Items(q.region, await products(priceList, ec2Queries(q.region), signal), ec2Specs).values()],
         (v) => v.length === 0,
       );
       return { items: loaded.value, source: loaded.source };
@@ -64,7 +66,7 @@ export function awsPriceSources(priceList: PriceListClient): Record<string, Live
       const keyOf = (type: string) => `ec2:${q.region}:${type}`;
       const loaded = await ctx.loadMany<PriceItem>(q.ids.map(keyOf), async (keys, signal) => {
         const types = keys.map((k) => k.slice(k.lastIndexOf(":") + 1));
-        const found = ec2Items(q.region, await products(priceList, ec2Queries(q.region, types), signal));
+        const found = ec2Items(q.region, await products(priceList, ec2Queries(q.region, types), signal), ec2Specs);
         return new Map([...found].map(([type, item]) => [keyOf(type), item]));
       });
       return new Map(q.ids.map((id) => [id, loaded.get(keyOf(id)) ?? { value: undefined, source: "live", storedAt: 0 }]));

@@ -15,6 +15,7 @@ import { AWS_SERVICES } from "./catalog.ts";
 import { COST_EXPLORER_REGION, CostExplorerSource } from "./cost-explorer.ts";
 import { classifyAwsError } from "./errors.ts";
 import { requireGuard } from "./sdk.ts";
+import { specCatalog } from "../../fallback/specs.ts";
 import { awsPriceSources } from "./live-prices.ts";
 import { PriceListClient } from "./price-list.ts";
 import { awsRoutes } from "./routes.ts";
@@ -58,7 +59,7 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     cloud: "aws",
     cloudTitle: "AWS",
     services: AWS_SERVICES,
-    sources: awsPriceSources(priceList),
+    sources: awsPriceSources(priceList, specCatalog(ctx.tables.dir ?? config.FALLBACK_PRICING_DIR, "aws", "ec2")),
     loader: kit.loader(config.PRICE_CACHE_TTL_MS),
     fallback: new FallbackPriceProvider("aws", AWS_SERVICES, ctx.tables, "live"),
     metrics,

@@ -1,5 +1,5 @@
 import { isZero } from "../../domain/money.ts";
-import type { PriceItem, PriceTier, Unit } from "../../domain/price.ts";
+import type { InstanceSpecs, PriceItem, PriceTier, Unit } from "../../domain/price.ts";
 import type { PriceDimension, PriceFilter, PriceListProduct } from "./price-list.ts";
 
 /** One GetProducts query sequence. */
@@ -22,7 +22,7 @@ export function productItem(
   product: PriceListProduct,
   id: string,
   unit: Unit,
-  extra: Partial<Pick<PriceItem, "vcpu" | "memoryGiB">> = {},
+  extra: InstanceSpecs = {},
 ): PriceItem | undefined {
   const dims = product.dimensions;
   const first = dims[0];

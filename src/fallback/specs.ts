@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { ARCHITECTURES, type InstanceSpecs } from "../domain/price.ts";
+import { gpuSchema } from "./schema.ts";
+
+/**
+ * What each instance type of a service is (vCPU, memory, architecture, GPUs, burstable), as the cloud
+ * states it (`fallback-pricing/specs/<cloud>/<service>.json`, every entry citing its spec source).
+ * Live mode and `npm run fallback:refresh` attach these to the prices they read, so a live item and a
+ * table row of the same type carry the same spec fields. Read on first use.
+ */
+
+const specSchema = z.strictObject({
+  vcpu: z.number().positive(),
+  memoryGiB: z.number().positive(),
+  architecture: z.enum(ARCHITECTURES).optional(),
+  gpu: gpuSchema.optional(),
+  burstable: z.boolean().optional(),
+  specSource: z.string().min(1),
+});
+
+const fileSchema = z.object({
+  cloud: z.string(),
+  service: z.string(),
+  sources: z.record(z.string(), z.object({ citation: z.string().min(8) }).passthrough()),
+  types: z.record(z.string(), specSchema),
+});
+
+export type SpecsOf = (id: string) => InstanceSpecs | undefined;
+
+/** A lookup of the specs file for one cloud service; the file is read (and checked) on the first call. */
+export function specCatalog(dir: string, cloud: string, service: string): SpecsOf {
+  let types: Map<string, InstanceSpecs> | undefined;
+  return (id) => {
+    if (!types) {
+      const file = join(dir, "specs", cloud, `${service}.json`);
+      const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+      if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      const { sources } = parsed.data;
+      types = new Map();
+      for (const [type, { specSource, ...specs }] of Object.entries(parsed.data.types)) {
+        if (!Object.hasOwn(sources, specSource)) throw new Error(`${file}: types.${type}.specSource "${specSource}" is not a key of sources`);
+        types.set(type, Object.freeze({ ...specs, ...(specs.gpu ? { gpu: Object.freeze({ ...specs.gpu }) } : {}) }));
+      }
+    }
+    return types.get(id);
+  };
+}
