@@ -23,15 +23,28 @@ const specSchema = z.strictObject({
 const fileSchema = z.object({
   cloud: z.string(),
   service: z.string(),
-  sources: z.record(z.string(), z.object({ citation: z.string().min(8) }).passthrough()),
+  sources: z.record(z.string(), z.object({ citation: z.string().min(8), asOf: z.string().optional(), note: z.string().optional() })),
   types: z.record(z.string(), specSchema),
 });
 
 export type SpecsOf = (id: string) => InstanceSpecs | undefined;
 
+/** One type's specs with where they are stated (a key of the file's sources and its entry). */
+export interface StatedSpecs {
+  specs: InstanceSpecs;
+  sourceKey: string;
+  source: { citation: string; asOf?: string; note?: string };
+}
+
 /** A lookup of the specs file for one cloud service; the file is read (and checked) on the first call. */
 export function specCatalog(dir: string, cloud: string, service: string): SpecsOf {
-  let types: Map<string, InstanceSpecs> | undefined;
+  const stated = statedSpecs(dir, cloud, service);
+  return (id) => stated(id)?.specs;
+}
+
+/** Like `specCatalog`, with each type's spec source (the refresh writes it into the rows). */
+export function statedSpecs(dir: string, cloud: string, service: string): (id: string) => StatedSpecs | undefined {
+  let types: Map<string, StatedSpecs> | undefined;
   return (id) => {
     if (!types) {
       const file = join(dir, "specs", cloud, `${service}.json`);
@@ -40,8 +53,10 @@ export function specCatalog(dir: string, cloud: string, service: string): SpecsO
       const { sources } = parsed.data;
       types = new Map();
       for (const [type, { specSource, ...specs }] of Object.entries(parsed.data.types)) {
-        if (!Object.hasOwn(sources, specSource)) throw new Error(`${file}: types.${type}.specSource "${specSource}" is not a key of sources`);
-        types.set(type, Object.freeze({ ...specs, ...(specs.gpu ? { gpu: Object.freeze({ ...specs.gpu }) } : {}) }));
+        const source = Object.hasOwn(sources, specSource) ? sources[specSource] : undefined;
+        if (!source) throw new Error(`${file}: types.${type}.specSource "${specSource}" is not a key of sources`);
+        const frozen = Object.freeze({ ...specs, ...(specs.gpu ? { gpu: Object.freeze({ ...specs.gpu }) } : {}) });
+        types.set(type, { specs: frozen, sourceKey: specSource, source: source as StatedSpecs["source"] });
       }
     }
     return types.get(id);

@@ -110,7 +110,7 @@ export function applySpecFilter(items: readonly PriceItem[], f: SpecFilter, fami
     const { key, descending } = f.sort;
     const value = (i: PriceItem) => (key === "vcpu" ? i.vcpu : i.memoryGiB);
     kept.sort((a, b) => {
-      let order = 0;
+      let order: number;
       if (key !== "price") {
         const [x, y] = [value(a), value(b)];
         // Unknown specs sort last either way.

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ec2Items } from "../../src/clouds/aws/ec2.ts";
 import { eksItems } from "../../src/clouds/aws/eks.ts";
-import { lambdaItems } from "../../src/clouds/aws/lambda.ts";
+import { lambdaEdgeRequestQueries, lambdaItems } from "../../src/clouds/aws/lambda.ts";
 import { parsePriceListItem } from "../../src/clouds/aws/price-list.ts";
 import { isForRegion, usageTypeSuffix } from "../../src/clouds/aws/usage-types.ts";
-import { loadOffer } from "../../src/clouds/aws/refresh.ts";
+import { matchesFilters, streamOffer } from "../../src/clouds/aws/offer-stream.ts";
 
 /** Real items AWS sent (shared/aws-examples, helper fixtures): the mappers must read them as they are. */
 const real = (name: string) => JSON.parse(readFileSync(join("test/fixtures/pricelist/real", name), "utf8"));
@@ -74,12 +74,8 @@ describe("real Price List items", () => {
 
   it("reads the real Lambda@Edge request item of the AmazonCloudFront offer (no regionCode)", async () => {
     const file = fixture("cloudfront-lambda-edge-request-eu-west-3-2019.json").offer;
-    const offer = await loadOffer(
-      async () => Response.json(file),
-      "https://example.invalid",
-      "AmazonCloudFront",
-      "eu-west-3",
-    );
+    const [query] = lambdaEdgeRequestQueries();
+    const offer = await streamOffer(async () => Response.json(file), "https://example.invalid", (p) => matchesFilters(p, query?.filters ?? []));
     expect(lambdaItems("eu-west-3", offer.products).get("edge.requests")).toMatchObject({
       price: "0.0000006000",
       unit: "request",
