@@ -134,8 +134,14 @@ const results: Record<string, unknown> = {
 const rows: string[][] = [];
 const row = (...cells: Array<string | number>) => rows.push(cells.map(String));
 
+/** Resident set size of a child process, MB. */
+const rssMB = (pid: number | undefined) => Number(spawnSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).stdout.trim()) / 1024;
+
 // 1. Baseline and warm lookups.
 const mock = await pricebook({ PRICEBOOK_MODE: "mock" });
+// Idle memory: after start-up, before any request (the fallback tables are read on first use).
+await new Promise((r) => setTimeout(r, 1000));
+const idleRssMB = rssMB(mock.child.pid);
 const listBody = await (await fetch(`${mock.url}${LIST}`, { headers: AUTH })).text();
 const singleBody = await (await fetch(`${mock.url}${SINGLE}`, { headers: AUTH })).text();
 writeFileSync("/tmp/pricebook-bench-body.json", listBody);
@@ -143,6 +149,8 @@ const barePort = await freePort();
 const bareStarted = performance.now();
 const bare = start("bench/bare-server.ts", { PORT: String(barePort), BENCH_BODY_FILE: "/tmp/pricebook-bench-body.json" });
 const bareStartupMs = await waitFor(`http://127.0.0.1:${barePort}/`) + (performance.now() - bareStarted) * 0;
+await new Promise((r) => setTimeout(r, 1000));
+const bareIdleRssMB = rssMB(bare.pid);
 const baseline = await load(`http://127.0.0.1:${barePort}/`);
 row("baseline: bare Hono, fixed body", `${listBody.length} B`, baseline.rps.toFixed(0), "1.00", baseline.p50, baseline.p99, baseline.errors + baseline.non2xx);
 const warm: Record<string, Load> = {};
@@ -229,6 +237,8 @@ await stop(many.child);
 // 5. Start-up: process start to the first 200 on /healthz.
 row("start-up: process start → first 200 /healthz", "", "", "", "", "", 0, `pricebook ${mock.startupMs.toFixed(0)} ms vs bare ${bareStartupMs.toFixed(0)} ms`);
 results.startup = { pricebookMs: mock.startupMs, bareMs: bareStartupMs };
+row("idle: RSS after start-up, before any request", "", "", (idleRssMB / bareIdleRssMB).toFixed(2), "", "", 0, `pricebook ${idleRssMB.toFixed(1)} MB vs bare ${bareIdleRssMB.toFixed(1)} MB`);
+results.idle = { pricebookRssMB: idleRssMB, bareRssMB: bareIdleRssMB };
 await stop(mock.child);
 
 const header = ["scenario", "body", "req/s", "× baseline", "p50 ms", "p99 ms", "errors", "notes"];
