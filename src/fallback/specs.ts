@@ -38,27 +38,39 @@ export interface StatedSpecs {
 
 /** A lookup of the specs file for one cloud service; the file is read (and checked) on the first call. */
 export function specCatalog(dir: string, cloud: string, service: string): SpecsOf {
-  const stated = statedSpecs(dir, cloud, service);
-  return (id) => stated(id)?.specs;
+  const index = specIndex(dir, cloud, service);
+  return (id) => index.get(id)?.specs;
 }
 
 /** Like `specCatalog`, with each type's spec source (the refresh writes it into the rows). */
 export function statedSpecs(dir: string, cloud: string, service: string): (id: string) => StatedSpecs | undefined {
+  const index = specIndex(dir, cloud, service);
+  return (id) => index.get(id);
+}
+
+/** Every type the specs file knows (what exists at all, for validation and "did you mean"), read on first use. */
+export interface SpecIndex {
+  get(id: string): StatedSpecs | undefined;
+  ids(): Iterable<string>;
+}
+
+export function specIndex(dir: string, cloud: string, service: string): SpecIndex {
   let types: Map<string, StatedSpecs> | undefined;
-  return (id) => {
-    if (!types) {
-      const file = join(dir, "specs", cloud, `${service}.json`);
-      const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-      if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-      const { sources } = parsed.data;
-      types = new Map();
-      for (const [type, { specSource, ...specs }] of Object.entries(parsed.data.types)) {
-        const source = Object.hasOwn(sources, specSource) ? sources[specSource] : undefined;
-        if (!source) throw new Error(`${file}: types.${type}.specSource "${specSource}" is not a key of sources`);
-        const frozen = Object.freeze({ ...specs, ...(specs.gpu ? { gpu: Object.freeze({ ...specs.gpu }) } : {}) });
-        types.set(type, { specs: frozen, sourceKey: specSource, source: source as StatedSpecs["source"] });
-      }
+  const load = (): Map<string, StatedSpecs> => {
+    if (types) return types;
+    const file = join(dir, "specs", cloud, `${service}.json`);
+    const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    const { sources } = parsed.data;
+    const loaded = new Map<string, StatedSpecs>();
+    for (const [type, { specSource, ...specs }] of Object.entries(parsed.data.types)) {
+      const source = Object.hasOwn(sources, specSource) ? sources[specSource] : undefined;
+      if (!source) throw new Error(`${file}: types.${type}.specSource "${specSource}" is not a key of sources`);
+      const frozen = Object.freeze({ ...specs, ...(specs.gpu ? { gpu: Object.freeze({ ...specs.gpu }) } : {}) });
+      loaded.set(type, { specs: frozen, sourceKey: specSource, source: source as StatedSpecs["source"] });
     }
-    return types.get(id);
+    types = loaded;
+    return loaded;
   };
+  return { get: (id) => load().get(id), ids: () => load().keys() };
 }

@@ -757,8 +757,34 @@ const validBudgetBody = fc.record(
   { requiredKeys: ["name", "limit"] },
 );
 
+const numberish = fc.oneof(
+  fc.integer({ min: -10, max: 2_000_000 }),
+  fc.constantFrom(0, 0.5, 1e12, 1e21, -1, Number.MAX_SAFE_INTEGER, 128, 10_240, 900_000, 744, 745),
+  fc.double(),
+  fc.constantFrom("10", "", null, true, [], {}),
+);
+const estimateLine = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      { id: fc.string({ maxLength: 70 }), cloud: fc.constantFrom("aws", "azure", "gcp", "AWS", "x"), service: fc.constantFrom("lambda", "eks", "ec2", "sagemaker", "s3", "__proto__"), region, requestsPerMonth: numberish, avgDurationMs: numberish, memoryMB: numberish, architecture: fc.constantFrom("x86_64", "arm64", "arm") },
+      { requiredKeys: ["cloud", "service", "region"] },
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      { cloud: fc.constant("aws"), service: fc.constantFrom("ec2", "eks"), region, type: instanceType, count: numberish, hoursPerMonth: numberish, clusters: numberish, supportTier: fc.constantFrom("standard", "extended", "x"), nodes: fc.array(fc.record({ instanceType, count: numberish }, { requiredKeys: [] }), { maxLength: 3 }), fargate: fc.record({ vcpu: numberish, memoryGiB: numberish }, { requiredKeys: [] }) },
+      { requiredKeys: ["cloud", "service", "region"] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
+);
+const estimateBody = fc.record({ lines: fc.array(estimateLine, { minLength: 0, maxLength: 120 }), freeTier: fc.oneof(fc.boolean(), fc.constant("yes")) }, { requiredKeys: ["lines"] });
+
 const ROUTE_BODIES: Record<string, fc.Arbitrary<unknown>> = {
   "POST /v1/prices/batch": batchBody,
+  "POST /v1/estimates": estimateBody,
   "POST /v1/budgets/aws": fc.oneof(budgetBody, validBudgetBody),
 };
 

@@ -2,6 +2,7 @@ import type { CloudPlugin } from "../types.ts";
 import { AWS_SERVICES } from "./catalog.ts";
 import { AWS_COST_SERVICE_ALIASES } from "./cost-names.ts";
 import { classifyAwsError } from "./errors.ts";
+import { awsEstimators } from "./estimates.ts";
 import { createLiveAws } from "./live.ts";
 import { createMockAws } from "./mock.ts";
 import { awsRegions } from "./regions.ts";
@@ -16,4 +17,5 @@ export const aws: CloudPlugin = {
   classify: classifyAwsError,
   createMock: createMockAws,
   createLive: createLiveAws,
+  estimators: awsEstimators,
 };

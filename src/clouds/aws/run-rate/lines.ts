@@ -1,50 +1,13 @@
 import Big from "big.js";
-import type { PriceItem, PriceSet } from "../../../domain/price.ts";
-import { ApiError } from "../../../errors.ts";
+import { hourlyCharge } from "../../../estimates/arithmetic.ts";
+import { type Priced, PriceLookup } from "../../../estimates/lookup.ts";
 import { HOURS_PER_MONTH, type ResourceOrigin, type RunRateLine, type RunRateTotals } from "./model.ts";
-
-// ---------------------------------------------------------------------------------------------
-// Prices: one provider call per kind, each missing id explained.
-// ---------------------------------------------------------------------------------------------
-
-type Priced = { item: PriceItem } | { reason: string };
-
-/** A price lookup over one or more provider answers; a failed answer explains every id it would have had. */
-export class PriceLookup {
-  readonly #items = new Map<string, PriceItem>();
-  readonly #reasons = new Map<string, string>();
-  readonly #failures: Array<{ ids: Set<string> | "all"; reason: string }> = [];
-
-  async add(ids: readonly string[] | "all", load: () => Promise<PriceSet>): Promise<void> {
-    try {
-      const set = await load();
-      for (const item of set.items) if (!this.#items.has(item.id)) this.#items.set(item.id, item);
-      for (const u of set.unavailable) this.#reasons.set(u.id, u.reason);
-    } catch (error) {
-      // The provider's "nothing here" and "nothing can answer" become per-line reasons; the rest is a bug.
-      if (
-        !(error instanceof ApiError) ||
-        (error.code !== "price_not_available" && error.code !== "upstream_unavailable")
-      )
-        throw error;
-      this.#failures.push({ ids: ids === "all" ? "all" : new Set(ids), reason: error.message });
-    }
-  }
-
-  get(id: string): Priced {
-    const item = this.#items.get(id);
-    if (item) return { item };
-    const reason = this.#reasons.get(id);
-    if (reason) return { reason };
-    const failure = this.#failures.find((f) => f.ids === "all" || f.ids.has(id));
-    if (failure) return { reason: failure.reason };
-    return { reason: "the price source has no price for it in this region" };
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Lines and totals.
 // ---------------------------------------------------------------------------------------------
+
+export { PriceLookup };
 
 export function pricedLine(
   base: { id: string; description: string; priceId: string; quantity: number | string; reason?: string },
@@ -87,7 +50,7 @@ export function pricedLine(
       price,
     };
   }
-  const hourly = new Big(item.price).times(quantity);
+  const { hourly, monthly } = hourlyCharge(item.price, quantity);
   return {
     id: base.id,
     description: base.description,
@@ -96,7 +59,7 @@ export function pricedLine(
     unit: item.unit,
     unitPrice: item.price,
     hourly: hourly.toFixed(),
-    monthly: hourly.times(HOURS_PER_MONTH).toFixed(),
+    monthly: monthly.toFixed(),
     status: "priced",
     inTotal: true,
     ...(base.reason ? { reason: base.reason } : {}),

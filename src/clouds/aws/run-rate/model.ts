@@ -9,8 +9,7 @@ import type { SupportBasis, SupportType } from "../eks-calendar.ts";
  */
 
 
-/** AWS's convention for a monthly figure from an hourly one (365 × 24 / 12). */
-export const HOURS_PER_MONTH = 730;
+export { HOURS_PER_MONTH } from "../../../estimates/arithmetic.ts";
 
 /** Where the inventory came from; each price keeps its own source. */
 export type ResourceOrigin = "live" | "mock";

@@ -1,0 +1,64 @@
+import Big from "big.js";
+import type { PriceItem, PriceTier } from "../domain/price.ts";
+
+/**
+ * The arithmetic of cost, in one place (estimates, comparisons and the run-rate of what is running
+ * all use it): exact decimals (big.js over the published strings), never binary floats. Nothing here
+ * rounds; rounding is for display only (`display`).
+ */
+
+/** The clouds' convention for a month of hours (365 × 24 / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/** A time-based charge: `quantity` units (instances, clusters, vCPUs) at an hourly price. */
+export function hourlyCharge(price: string, quantity: Big.BigSource, hoursPerMonth: Big.BigSource = HOURS_PER_MONTH): { hourly: Big; monthly: Big } {
+  const hourly = new Big(price).times(quantity);
+  return { hourly, monthly: hourly.times(hoursPerMonth) };
+}
+
+/** One tier's part of a usage charge. */
+export interface Band {
+  from: string;
+  to: string | null;
+  quantity: string;
+  price: string;
+  amount: string;
+}
+
+/**
+ * A usage charge over a month: the range (free, total] of the item's unit, priced tier by tier (an item
+ * without tiers is one open tier at its price). The free grant covers the first units, so it is worth
+ * the first tiers' prices; it never makes an amount negative.
+ */
+export function usageCharge(item: Pick<PriceItem, "price" | "tiers">, total: Big.BigSource, free: Big.BigSource = 0): { billable: Big; free: Big; amount: Big; bands: Band[] } {
+  const used = new Big(total);
+  const granted = new Big(free);
+  const start = granted.gt(used) ? used : granted;
+  const tiers: PriceTier[] = item.tiers ?? [{ from: "0", to: null, price: item.price }];
+  let amount = new Big(0);
+  const bands: Band[] = [];
+  for (const tier of tiers) {
+    const lo = new Big(tier.from).gt(start) ? new Big(tier.from) : start;
+    const hi = tier.to === null || new Big(tier.to).gt(used) ? used : new Big(tier.to);
+    if (!hi.gt(lo)) continue;
+    const part = hi.minus(lo).times(tier.price);
+    amount = amount.plus(part);
+    bands.push({ from: tier.from, to: tier.to, quantity: hi.minus(lo).toFixed(), price: tier.price, amount: part.toFixed() });
+  }
+  return { billable: used.minus(start), free: start, amount, bands };
+}
+
+/** Rounds up to a whole multiple of `step` (billing increments: 1 ms, 100 ms, 128 MB). */
+export function roundUpTo(value: Big.BigSource, step: Big.BigSource): Big {
+  const v = new Big(value);
+  const s = new Big(step);
+  const steps = v.div(s).round(0, Big.roundUp);
+  return steps.times(s);
+}
+
+/** For display only: half-up to cents. Amounts in answers stay exact. */
+export function display(amount: Big.BigSource): string {
+  return new Big(amount).round(2, Big.roundHalfUp).toFixed(2);
+}
+
+export const ROUNDING_NOTE = "amounts are exact decimals, never rounded; `display` values are rounded half-up to cents";
