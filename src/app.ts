@@ -24,6 +24,7 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { costRoutes } from "./routes/costs.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { estimateRoutes } from "./routes/estimates.ts";
+import { instanceRoutes } from "./routes/instances.ts";
 import { homeRoutes } from "./routes/home.ts";
 import { estimatorsOf } from "./estimates/registry.ts";
 import { operationsRoutes, type Readiness } from "./routes/operations.ts";
@@ -132,7 +133,8 @@ export function createApp(services: AppServices): App {
     .route("/", priceRoutes(priceDeps))
     .route("/", batchRoutes(priceDeps))
     .route("/", catalogRoutes(services.clouds, services.tables))
-    .route("/", estimateRoutes({ clouds: services.clouds, prices, estimators: estimatorsOf(services.clouds, services.tables) }));
+    .route("/", estimateRoutes({ clouds: services.clouds, prices, estimators: estimatorsOf(services.clouds, services.tables) }))
+    .route("/", instanceRoutes({ clouds: services.clouds, prices }));
   for (const cloud of services.clouds) {
     const composed = services.composed.get(cloud.id) as ComposedCloud;
     if (composed.costs) app.route("/", costRoutes(cloud, composed.costs, services.today));
