@@ -23,6 +23,7 @@ import { budgetRoutes } from "./routes/budgets.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { costRoutes } from "./routes/costs.ts";
 import { docsRoutes } from "./routes/docs.ts";
+import { compareRoutes } from "./routes/compare.ts";
 import { estimateRoutes } from "./routes/estimates.ts";
 import { instanceRoutes } from "./routes/instances.ts";
 import { homeRoutes } from "./routes/home.ts";
@@ -116,6 +117,7 @@ export function createApp(services: AppServices): App {
     return composed.prices;
   };
   const priceDeps = { clouds: services.clouds, prices, tables: services.tables };
+  const estimateDeps = { clouds: services.clouds, prices, estimators: estimatorsOf(services.clouds, services.tables) };
   app
     .route("/", homeRoutes())
     .route(
@@ -133,7 +135,8 @@ export function createApp(services: AppServices): App {
     .route("/", priceRoutes(priceDeps))
     .route("/", batchRoutes(priceDeps))
     .route("/", catalogRoutes(services.clouds, services.tables))
-    .route("/", estimateRoutes({ clouds: services.clouds, prices, estimators: estimatorsOf(services.clouds, services.tables) }))
+    .route("/", estimateRoutes(estimateDeps))
+    .route("/", compareRoutes(estimateDeps))
     .route("/", instanceRoutes({ clouds: services.clouds, prices }));
   for (const cloud of services.clouds) {
     const composed = services.composed.get(cloud.id) as ComposedCloud;

@@ -6,6 +6,7 @@ import type { BudgetSource } from "../domain/budgets.ts";
 import type { CostSource } from "../domain/costs.ts";
 import type { PriceProvider, SpecFilter, Unit } from "../domain/price.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
+import type { WorkloadMapping } from "../estimates/compare.ts";
 import type { EstimatorDeps } from "../estimates/fields.ts";
 import type { Estimator } from "../estimates/line.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
@@ -132,6 +133,8 @@ export interface CloudPlugin {
   classify(error: unknown, signal?: AbortSignal): FailureKind;
   createMock(ctx: CloudContext): ComposedCloud;
   createLive(ctx: CloudContext): ComposedCloud;
+  /** How a cloud-neutral workload maps onto this cloud's services (`POST /v1/compare`). */
+  workloads?: WorkloadMapping;
   /** How usage of each service is estimated (`POST /v1/estimates`), by service id. */
   estimators?(deps: EstimatorDeps): Readonly<Record<string, Estimator<never>>>;
 }

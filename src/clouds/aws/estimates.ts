@@ -3,6 +3,7 @@ import Big from "big.js";
 import { ARCHITECTURES } from "../../domain/price.ts";
 import { roundUpTo } from "../../estimates/arithmetic.ts";
 import { count, type EstimatorDeps, hoursPerMonth, instanceTypeField } from "../../estimates/fields.ts";
+import type { WorkloadMapping } from "../../estimates/compare.ts";
 import type { Estimator, LineBuilder } from "../../estimates/line.ts";
 import { EC2_INSTANCE_TYPE, SAGEMAKER_COMPONENTS, SAGEMAKER_INSTANCE_TYPE } from "./catalog.ts";
 
@@ -144,3 +145,18 @@ export function awsEstimators(deps: EstimatorDeps): Record<string, Estimator<nev
     sagemaker,
   } as unknown as Record<string, Estimator<never>>;
 }
+
+/** How a cloud-neutral workload runs on AWS (`POST /v1/compare`). */
+export const AWS_WORKLOADS: WorkloadMapping = {
+  kubernetes: {
+    service: "eks",
+    line: (w) => ({ clusters: w.clusters, supportTier: "standard", nodes: w.nodeType ? [{ instanceType: w.nodeType, count: w.nodes }] : [] }),
+    notes: ["EKS: the control plane is billed per cluster-hour (standard support); nodes at their EC2 on-demand price"],
+  },
+  functions: {
+    service: "lambda",
+    line: (w) => ({ ...w, architecture: "x86_64" }),
+    notes: ["Lambda: x86_64, duration billed in 1 ms steps, the published monthly free tier per account"],
+  },
+  vms: { line: (v) => ({ type: v.type, count: v.count }) },
+};

@@ -2,7 +2,7 @@ import type { CloudPlugin } from "../types.ts";
 import { AWS_SERVICES } from "./catalog.ts";
 import { AWS_COST_SERVICE_ALIASES } from "./cost-names.ts";
 import { classifyAwsError } from "./errors.ts";
-import { awsEstimators } from "./estimates.ts";
+import { AWS_WORKLOADS, awsEstimators } from "./estimates.ts";
 import { createLiveAws } from "./live.ts";
 import { createMockAws } from "./mock.ts";
 import { awsRegions } from "./regions.ts";
@@ -18,4 +18,5 @@ export const aws: CloudPlugin = {
   createMock: createMockAws,
   createLive: createLiveAws,
   estimators: awsEstimators,
+  workloads: AWS_WORKLOADS,
 };
