@@ -55,7 +55,7 @@ const CompareResponse = z
     ranking: z.array(z.object({ rank: z.number().int().nullable(), cloud: z.string(), monthly: MoneySchema.nullable(), complete: z.boolean() })),
     notes: z.array(z.string()),
   })
-  .openapi("CompareResponse");
+  .openapi("CompareResponse", { example: {"currency": "USD", "clouds": [{"cloud": "aws", "region": "us-east-1", "choices": [{"for": "kubernetes.nodes", "type": "m5a.xlarge", "why": "the cheapest x86_64 type with ≥ 4 vCPU and ≥ 16 GiB in us-east-1 (of 710 that fit), burstable types left out", "vcpu": 4, "memoryGiB": 16, "architecture": "x86_64", "hourly": "0.172"}], "estimate": {"note": "the lines, as POST /v1/estimates answers them"}, "monthly": {"amount": "449.68", "unit": "USD"}, "complete": true, "notes": ["EKS: the control plane is billed per cluster-hour (standard support); nodes at their EC2 on-demand price"]}], "ranking": [{"rank": 1, "cloud": "aws", "monthly": {"amount": "449.68", "unit": "USD"}, "complete": true}], "notes": ["list prices (on-demand) in USD; each cloud's free grants applied per billing account where asked", "a vCPU is a hardware thread on most x86 types and a whole core on Arm (Graviton, Ampere, Axion): types are chosen within one architecture unless architecture=any", "a cloud whose estimate is incomplete (something could not be priced) is not ranked: its monthly figure is a lower bound"]} });
 
 const compareRoute = defineRoute({
   scope: "prices:read",

@@ -42,7 +42,7 @@ const InstancesResponse = z
     unavailable: z.array(z.object({ cloud: z.string(), region: z.string(), reason: z.string() })).openapi({ description: "Places that could not be searched (no prices there, or the cloud unavailable)" }),
     notes: z.array(z.string()),
   })
-  .openapi("InstancesResponse");
+  .openapi("InstancesResponse", { example: {"currency": "USD", "hoursPerMonth": 730, "sort": "price", "matched": 1759, "rows": [{"cloud": "aws", "region": "us-east-1", "service": "ec2", "id": "m6g.xlarge", "description": "Amazon EC2 m6g.xlarge in us-east-1", "vcpu": 4, "memoryGiB": 16, "architecture": "arm64", "hourly": "0.154", "monthly": "112.42", "pricePerVcpuHour": "0.0385", "pricePerGiBHour": "0.009625", "source": "fallback", "asOf": "2026-07-20"}, {"cloud": "aws", "region": "us-east-1", "service": "ec2", "id": "m7g.xlarge", "description": "Amazon EC2 m7g.xlarge in us-east-1", "vcpu": 4, "memoryGiB": 16, "architecture": "arm64", "hourly": "0.1632", "monthly": "119.136", "pricePerVcpuHour": "0.0408", "pricePerGiBHour": "0.0102", "source": "fallback", "asOf": "2026-07-20"}], "unavailable": [], "notes": ["monthly = hourly × 730; per-vCPU and per-GiB prices are quotients rounded half-even to 10 decimal places", "a vCPU is a hardware thread on most x86 types and a whole core on Arm (Graviton, Ampere, Axion) and a few others: compare architectures by vCPU only with care", "burstable types (T family, B series, shared-core) are left out unless burstable=true"]} });
 
 const { sort: _sort, limit: _limit, gpu: _gpu, family: _family, ...specs } = SPEC_PARAMS;
 
