@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { CLOUDS, loadTables } from "../src/clouds/registry.ts";
 import { createKey } from "../src/http/auth.ts";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, connections: { type: "string", default: "50" } } });
@@ -75,8 +76,15 @@ interface Load {
   non2xx: number;
 }
 
-async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers, pipelining: 1 });
+async function load(url: string, headers: Record<string, string> = {}, post?: string): Promise<Load> {
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    headers: post ? { ...headers, "content-type": "application/json" } : headers,
+    pipelining: 1,
+    ...(post ? { method: "POST" as const, body: post } : {}),
+  });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 
@@ -126,6 +134,7 @@ async function ownRedis(): Promise<{ url: string; child: ChildProcess } | undefi
 }
 
 const SINGLE = "/v1/prices/aws/ec2?region=us-east-1&instanceType=m5.large";
+const benchTables = loadTables("fallback-pricing");
 const LIST = "/v1/prices/aws/eks?region=us-east-1";
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -157,6 +166,30 @@ const warm: Record<string, Load> = {};
 for (const [name, path, bytes] of [["mock single item", SINGLE, singleBody.length], ["mock list (EKS)", LIST, listBody.length]] as const) {
   warm[name] = await load(`${mock.url}${path}`, AUTH);
   row(`warm ${name}`, `${bytes} B`, warm[name].rps.toFixed(0), (warm[name].rps / baseline.rps).toFixed(2), warm[name].p50, warm[name].p99, warm[name].errors + warm[name].non2xx);
+}
+// The intelligence endpoints, warm: the instance search over every cloud's instance service in three
+// regions each, and a 20-line estimate.
+const places = CLOUDS.flatMap((cloud) => {
+  const service = cloud.services.find((s) => s.instances);
+  if (!service) return [];
+  const regions = [cloud.regions.example, ...benchTables.regions(cloud.id, service.id).filter((r) => r !== cloud.regions.example)].slice(0, 3);
+  return regions.map((r) => `${cloud.id}:${r}`);
+});
+const INSTANCES = `/v1/instances?minVcpu=4&minMemoryGiB=16&regions=${places.join(",")}&limit=20`;
+const ESTIMATE = JSON.stringify({
+  lines: Array.from({ length: 20 }, (_, i) =>
+    i % 2 === 0
+      ? { cloud: "aws", service: "lambda", region: "us-east-1", requestsPerMonth: 1_000_000 * (i + 1), avgDurationMs: 120, memoryMB: 512 }
+      : { cloud: "aws", service: "eks", region: "us-east-1", nodes: [{ instanceType: "m5.large", count: i }] },
+  ),
+});
+await fetch(`${mock.url}${INSTANCES}`, { headers: AUTH });
+for (const [name, path, body] of [
+  [`instances: ${places.length} places`, INSTANCES, undefined],
+  ["estimate: 20 lines", "/v1/estimates", ESTIMATE],
+] as const) {
+  warm[name] = await load(`${mock.url}${path}`, AUTH, body);
+  row(`warm ${name}`, "", warm[name].rps.toFixed(0), (warm[name].rps / baseline.rps).toFixed(2), warm[name].p50, warm[name].p99, warm[name].errors + warm[name].non2xx);
 }
 await stop(bare);
 

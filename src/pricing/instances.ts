@@ -60,6 +60,35 @@ function quotient(price: string, by: number): Big {
   return new Big(price).div(by).round(QUOTIENT_DP, Big.roundHalfEven);
 }
 
+/** A row with its exact sort keys. */
+interface Ranked {
+  row: InstanceRow;
+  price: Big;
+  perVcpu: Big;
+  perGiB: Big;
+}
+
+/**
+ * Items are immutable (the tables' are frozen and cached, live ones cached by the loader), so each
+ * item's row and its quotients are computed once, not on every search.
+ */
+const rowsOf = new WeakMap<PriceItem, Ranked | null>();
+
+function ranked(cloud: string, region: string, service: string, item: PriceItem): Ranked | undefined {
+  let known = rowsOf.get(item);
+  if (known === undefined) {
+    const r = row(cloud, region, service, item);
+    known = r ? { row: r, price: new Big(r.hourly), perVcpu: new Big(r.pricePerVcpuHour), perGiB: new Big(r.pricePerGiBHour) } : null;
+    rowsOf.set(item, known);
+  }
+  // The same item object may serve another region only if it is the same row: check the place.
+  if (known && (known.row.cloud !== cloud || known.row.region !== region)) {
+    const r = row(cloud, region, service, item);
+    return r ? { row: r, price: new Big(r.hourly), perVcpu: new Big(r.pricePerVcpuHour), perGiB: new Big(r.pricePerGiBHour) } : undefined;
+  }
+  return known ?? undefined;
+}
+
 function row(cloud: string, region: string, service: string, item: PriceItem): InstanceRow | undefined {
   if (item.vcpu === undefined || item.memoryGiB === undefined || item.vcpu <= 0 || item.memoryGiB <= 0) return undefined;
   return {
@@ -82,10 +111,10 @@ function row(cloud: string, region: string, service: string, item: PriceItem): I
   };
 }
 
-const key: Record<InstanceSort, (r: InstanceRow) => string> = {
-  price: (r) => r.hourly,
-  pricePerVcpu: (r) => r.pricePerVcpuHour,
-  pricePerGiB: (r) => r.pricePerGiBHour,
+const key: Record<InstanceSort, (r: Ranked) => Big> = {
+  price: (r) => r.price,
+  pricePerVcpu: (r) => r.perVcpu,
+  pricePerGiB: (r) => r.perGiB,
 };
 
 export async function searchInstances(search: InstanceSearch, prices: (cloud: string) => PriceProvider, signal?: AbortSignal): Promise<InstanceAnswer> {
@@ -99,10 +128,13 @@ export async function searchInstances(search: InstanceSearch, prices: (cloud: st
       }
       try {
         const set = await prices(cloud.id).price({ cloud: cloud.id, service: service.id, region, specs: search.filter }, { signal });
-        return set.items
-          .filter((i) => search.includeBurstable || !i.burstable)
-          .map((i) => row(cloud.id, region, service.id, i))
-          .filter((r): r is InstanceRow => r !== undefined);
+        const out: Ranked[] = [];
+        for (const item of set.items) {
+          if (!search.includeBurstable && item.burstable) continue;
+          const r = ranked(cloud.id, region, service.id, item);
+          if (r) out.push(r);
+        }
+        return out;
       } catch (error) {
         // "Nothing matches here" and "nothing can answer here" are per region; the rest is a bug.
         if (error instanceof ApiError && (error.code === "price_not_available" || error.code === "upstream_unavailable")) {
@@ -115,14 +147,14 @@ export async function searchInstances(search: InstanceSearch, prices: (cloud: st
   );
   const rows = found.flat();
   const by = key[search.sort];
-  const decorated = rows.map((r) => ({ r, k: new Big(by(r)), p: new Big(r.hourly) }));
-  decorated.sort((a, b) => a.k.cmp(b.k) || a.p.cmp(b.p) || (a.r.cloud + a.r.region + a.r.id < b.r.cloud + b.r.region + b.r.id ? -1 : 1));
+  const tie = (a: InstanceRow) => `${a.cloud}\u0000${a.region}\u0000${a.id}`;
+  rows.sort((a, b) => by(a).cmp(by(b)) || a.price.cmp(b.price) || (tie(a.row) < tie(b.row) ? -1 : 1));
   return {
     currency: "USD",
     hoursPerMonth: HOURS_PER_MONTH,
     sort: search.sort,
     matched: rows.length,
-    rows: decorated.slice(0, search.limit).map((d) => d.r),
+    rows: rows.slice(0, search.limit).map((d) => d.row),
     unavailable,
     notes: [
       `monthly = hourly × ${HOURS_PER_MONTH}; per-vCPU and per-GiB prices are quotients rounded half-even to ${QUOTIENT_DP} decimal places`,
