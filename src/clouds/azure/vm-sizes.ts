@@ -15,14 +15,19 @@ export const KNOWN_VM_SIZES: readonly string[] = sizes.names;
 const BY_LOWER = new Map(KNOWN_VM_SIZES.map((name) => [name.toLowerCase(), name]));
 
 /**
- * A size typed in any case, in Azure's casing: a known name as Azure writes it; an unknown one with its
- * prefix in Azure's casing and the rest as typed (Azure may not price it, and is then asked as typed).
+ * A size typed in any case, in Azure's casing: a known name as Azure writes it (also without its
+ * `Standard_` or `Basic_` prefix, when only one of the two names exists); an unknown one with its prefix
+ * in Azure's casing and the rest as typed (Azure may not price it, and is then asked as typed).
  */
 export function canonicalVmSize(raw: string): string {
-  const known = BY_LOWER.get(raw.toLowerCase());
+  const lower = raw.toLowerCase();
+  const known = BY_LOWER.get(lower);
   if (known) return known;
   const prefix = /^(standard|basic)_/i.exec(raw);
-  if (!prefix) return raw;
+  if (!prefix) {
+    const named = [BY_LOWER.get(`standard_${lower}`), BY_LOWER.get(`basic_${lower}`)].filter((n) => n !== undefined);
+    return named.length === 1 ? (named[0] as string) : raw;
+  }
   return `${prefix[1]?.toLowerCase() === "basic" ? "Basic" : "Standard"}_${raw.slice(prefix[0].length)}`;
 }
 
