@@ -42,12 +42,15 @@ describe("live Azure against AZURE_RETAIL_PRICES_URL (real process)", () => {
     const live = await get("/v1/prices/azure/vm?region=eastus&vmSize=standard_d2s_v5");
     expect(live.items[0]).toMatchObject({ id: "Standard_D2s_v5", source: "live", price: "0.096" });
     expect(azure.calls.length).toBe(1);
+    // Pages of 5: Azure's NextPageLinks name prices.azure.com:443; they are followed on the configured host.
+    azure.pageSize = 5;
     const aks = await get("/v1/prices/azure/aks?region=westeurope");
     expect(aks.items.every((i) => i.source === "live")).toBe(true);
+    expect(azure.calls.map((c) => c.skip)).toEqual([0, 0, 5, 10]);
 
     const cached = await get("/v1/prices/azure/vm?region=eastus&vmSize=Standard_D2s_v5");
     expect(cached.items[0]?.source).toBe("cache");
-    expect(azure.calls.length).toBe(2);
+    expect(azure.calls.length).toBe(4);
 
     await azureServer.close();
     const fallback = await get("/v1/prices/azure/vm?region=eastus&vmSize=Standard_E4s_v5");
