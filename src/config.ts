@@ -7,7 +7,7 @@ import { z } from "zod";
  * pass plain objects. Every setting has its unit in its name; a bad value stops the start naming it.
  */
 
-type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Auth and limits" | "HTTP" | "Logs";
+type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Azure" | "Auth and limits" | "HTTP" | "Logs";
 
 /** Attaches a setting's documentation to its schema. */
 function doc<T extends z.ZodType>(schema: T, group: Group, description: string): T {
@@ -80,6 +80,20 @@ const envShape = {
     "AWS",
     "the account that owns the budgets (default: STS GetCallerIdentity)",
   ),
+  AZURE_RETAIL_PRICES_URL: doc(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .default("https://prices.azure.com")
+      .transform((v) => v.replace(/\/+$/, "")),
+    "Azure",
+    "base URL of the Azure Retail Prices API (`/api/retail/prices` is appended; its NextPageLinks are followed on this host only)",
+  ),
+  AZURE_RETAIL_PRICES_RATE_PER_SECOND: doc(
+    z.coerce.number().positive().default(3),
+    "Azure",
+    "Retail Prices API calls per second for the whole fleet (Azure publishes no quota: gentle, and 429s are backed off with their Retry-After)",
+  ),
+  AZURE_RETAIL_PRICES_BURST: doc(count(10), "Azure", "Retail Prices API burst bucket for the whole fleet"),
   PRICEBOOK_AUTH: doc(
     z.enum(["on", "off"]).default("on"),
     "Auth and limits",

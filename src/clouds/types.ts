@@ -63,6 +63,11 @@ export interface ServiceDef<P extends z.ZodRawShape = z.ZodRawShape, Id extends 
   question(params: z.output<z.ZodObject<P>>, ctx: QuestionContext): ServiceQuestion;
   /** Whether a listed id belongs to the filter (the fallback tables and live listings use it alike). */
   matches?(id: string, filter: Readonly<Record<string, string>>): boolean;
+  /**
+   * Fixed items whose published price is $0 (AKS's Free tier): for them a "0" is a price, not a missing
+   * one. Every other price must be greater than zero.
+   */
+  publishedFree?: readonly string[];
   /** Names of the free-tier amounts the service's tables may carry (Lambda: requests, gbSeconds). */
   freeTier?: readonly string[];
   /**

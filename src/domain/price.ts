@@ -22,7 +22,8 @@ export interface PriceTier {
 
 export interface Gpu {
   count: number;
-  model: string;
+  /** Absent when no source names the model (the count is still stated). */
+  model?: string;
   manufacturer?: string;
   /** Total GPU memory of the instance, GiB. */
   memoryGiB?: number;
@@ -37,6 +38,16 @@ export interface InstanceSpecs {
   burstable?: boolean;
 }
 
+/**
+ * One published price of an item billed as the sum of several (AKS Premium: the Uptime SLA meter plus
+ * the Long Term Support meter): its name at the provider (the meter) and its price per the item's unit.
+ */
+export interface PricePart {
+  name: string;
+  price: string;
+  sku?: string;
+}
+
 /** What a price is, wherever it is kept: a served item and a fallback-table row share these fields. */
 export interface PriceFields extends InstanceSpecs {
   id: string;
@@ -45,6 +56,8 @@ export interface PriceFields extends InstanceSpecs {
   /** Decimal string per `unit`; for tiered items, the first tier's price. */
   price: string;
   tiers?: PriceTier[];
+  /** When the price is the sum of several published prices: each of them (their sum is `price`). */
+  parts?: PricePart[];
   /** The provider's own identity of the price, for reconciling live and fallback answers. */
   usageType?: string;
   sku?: string;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AnyServiceDef } from "../clouds/types.ts";
 import { unitOf } from "../clouds/types.ts";
+import Big from "big.js";
 import { isDecimalString, isZero, lessThan, sameAmount } from "../domain/money.ts";
 import { ARCHITECTURES, type FreeTier, type PriceFields, type PriceTier, UNITS } from "../domain/price.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
@@ -23,11 +24,13 @@ const isoDate = z.iso.date({ error: "must be an ISO date YYYY-MM-DD" });
 const citation = z.string().min(8, "must cite where the number is published (a URL, or repository + path + commit)");
 
 const tierSchema = z.strictObject({ from: decimal, to: decimal.nullable(), price: positiveDecimal });
+const partSchema = z.strictObject({ name: z.string().min(1), price: positiveDecimal, sku: z.string().min(1).optional() });
 
 export const gpuSchema = z.strictObject({
   /** 0 for a fraction of one GPU (g6f), as DescribeInstanceTypes reports it; memoryGiB is then the share. */
   count: z.number().int().nonnegative(),
-  model: z.string().min(1),
+  /** Absent when no source names the model (Azure's newest GPU sizes): the count is still stated. */
+  model: z.string().min(1).optional(),
   manufacturer: z.string().min(1).optional(),
   memoryGiB: z.number().positive().optional(),
 });
@@ -37,8 +40,10 @@ const rowSchema = z.strictObject({
   region: z.string().optional(),
   description: z.string().min(1).optional(),
   unit: z.enum(UNITS),
-  price: positiveDecimal,
+  /** Greater than zero, except for the items a service declares published at $0 (checked below). */
+  price: decimal,
   tiers: z.array(tierSchema).min(2).optional(),
+  parts: z.array(partSchema).min(2).optional(),
   usageType: z.string().min(1).optional(),
   sku: z.string().min(1).optional(),
   vcpu: z.number().positive().optional(),
@@ -155,6 +160,13 @@ export function parseTable(file: string, text: string, catalog: TableCatalog): L
     const unit = unitOf(service, row.id);
     if (!unit) fail(`id is not a ${cloud} ${serviceId} item id`);
     if (row.unit !== unit) fail(`unit must be "${unit}" for this id`);
+    if (isZero(row.price) && !service.publishedFree?.includes(row.id)) {
+      fail(`price: must be greater than zero${service.publishedFree?.length ? ` (only ${service.publishedFree.join(", ")} is published at $0)` : ""}`);
+    }
+    if (row.parts) {
+      const sum = row.parts.reduce((total, part) => total.plus(part.price), new Big(0));
+      if (!sum.eq(row.price)) fail(`price must equal the sum of its parts (${sum.toFixed()})`);
+    }
     if (row.tiers) {
       const problem = tierProblem(row.tiers, row.price);
       if (problem) fail(problem);

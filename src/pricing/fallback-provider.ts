@@ -14,6 +14,7 @@ export function rowToItem(row: FallbackRow, source: Source): PriceItem {
     unit: row.unit,
     price: row.price,
     ...(row.tiers ? { tiers: row.tiers.map((t) => ({ ...t })) } : {}),
+    ...(row.parts ? { parts: row.parts.map((p) => ({ ...p })) } : {}),
     ...(row.vcpu === undefined ? {} : { vcpu: row.vcpu }),
     ...(row.memoryGiB === undefined ? {} : { memoryGiB: row.memoryGiB }),
     ...(row.architecture === undefined ? {} : { architecture: row.architecture }),
@@ -51,6 +52,8 @@ export class FallbackPriceProvider implements PriceProvider {
       item = rowToItem(row, "fallback");
       for (const tier of item.tiers ?? []) Object.freeze(tier);
       Object.freeze(item.tiers);
+      for (const part of item.parts ?? []) Object.freeze(part);
+      Object.freeze(item.parts);
       Object.freeze(item.gpu);
       Object.freeze(item);
       this.#items.set(row, item);

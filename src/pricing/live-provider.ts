@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { AnyServiceDef } from "../clouds/types.ts";
-import type { PriceItem, PriceProvider, PriceQuestion, PriceRequestOptions, PriceSet } from "../domain/price.ts";
+import type { FreeTier, PriceItem, PriceProvider, PriceQuestion, PriceRequestOptions, PriceSet } from "../domain/price.ts";
 import { ApiError, fromUpstream } from "../errors.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { CachedLoader, Fetch, FetchMany, Loaded, LoadSource } from "../resilience/cached-loader.ts";
@@ -18,6 +18,8 @@ export interface LiveContext {
 export interface Listing {
   items: PriceItem[];
   source: LoadSource;
+  /** The monthly free grant the upstream itself states (Azure's 0-priced first tiers), if it does. */
+  freeTier?: FreeTier | undefined;
 }
 
 /**
@@ -90,7 +92,7 @@ export class LivePriceProvider implements PriceProvider {
         throw fallbackError;
       }
     }
-    const freeTier = this.#d.fallback.freeTier(q.service, q.region);
+    const freeTier = set.freeTier ?? this.#d.fallback.freeTier(q.service, q.region);
     return freeTier ? { ...set, freeTier } : set;
   }
 
@@ -113,6 +115,7 @@ export class LivePriceProvider implements PriceProvider {
     if (listing.items.length === 0) {
       throw new ApiError("price_not_available", `${this.#d.cloudTitle} publishes no ${service.title} prices for ${q.region}`);
     }
-    return answer(service, q, offerOf(listing.items.map((i) => stamp(i, listing.source))), this.#notPublished);
+    const set = answer(service, q, offerOf(listing.items.map((i) => stamp(i, listing.source))), this.#notPublished);
+    return listing.freeTier ? { ...set, freeTier: listing.freeTier } : set;
   }
 }

@@ -98,7 +98,7 @@ export function meetsSpecs(item: PriceItem, f: SpecFilter, familyOf: (id: string
   if (f.architecture !== undefined && item.architecture !== f.architecture) return false;
   if (f.gpu === true && !hasGpu(item)) return false;
   if (f.gpu === false && hasGpu(item)) return false;
-  if (typeof f.gpu === "string" && (!hasGpu(item) || item.gpu?.model.toLowerCase() !== f.gpu.toLowerCase())) return false;
+  if (typeof f.gpu === "string" && (!hasGpu(item) || item.gpu?.model?.toLowerCase() !== f.gpu.toLowerCase())) return false;
   if (f.families !== undefined && !f.families.includes(familyOf(item.id))) return false;
   return true;
 }

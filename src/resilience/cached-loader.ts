@@ -155,6 +155,7 @@ export class CachedLoader {
     const pending: Array<Promise<void>> = [];
     const missing: string[] = [];
     const stale: string[] = [];
+    const misses: string[] = [];
     for (const key of new Set(keys)) {
       const hit = await this.#o.cache.get(key);
       if (hit) {
@@ -163,6 +164,11 @@ export class CachedLoader {
         if (loaded.source === "stale" && !this.#inflight.has(key)) stale.push(key);
         continue;
       }
+      misses.push(key);
+    }
+    // No await from here to #flyMany: joining the flights in progress and starting the others is one
+    // step, so concurrent callers of the same keys cannot each find none in flight and each fetch.
+    for (const key of misses) {
       const flight = this.#inflight.get(key) as InFlight<T | undefined> | undefined;
       if (flight) {
         flight.attach(options.signal);

@@ -302,8 +302,12 @@ export class Guard {
               !isRetryable(error.kind as FailureKind)
             )
               return;
+            // An upstream that said when to come back (Retry-After on a 429 or 503) is waited for at
+            // least that long; when that is past the call's deadline, the call ends now with it.
+            const asked = error.cause instanceof HttpStatusError && error.cause.retryAfterSeconds !== undefined ? error.cause.retryAfterSeconds * 1000 : undefined;
+            if (asked !== undefined && Date.now() + asked >= deadlineAt) throw error;
             metrics.upstreamRetries.inc({ api });
-            await sleep(this.backoffMs(attemptNumber, error.kind === "throttling"), signal);
+            await sleep(Math.max(asked ?? 0, this.backoffMs(attemptNumber, error.kind === "throttling")), signal);
           },
         },
       )) as T;

@@ -48,6 +48,14 @@ export const PriceTierSchema = z
   })
   .openapi("PriceTier");
 
+export const PricePartSchema = z
+  .object({
+    name: z.string().openapi({ description: "The provider's name of the part (an Azure meter)", example: "Standard Uptime SLA" }),
+    price: z.string().openapi({ example: "0.1" }),
+    sku: z.string().optional(),
+  })
+  .openapi("PricePart");
+
 export const PriceItemSchema = z
   .object({
     id: z.string().openapi({ example: "m5.large" }),
@@ -58,18 +66,22 @@ export const PriceItemSchema = z
       example: "0.096",
     }),
     tiers: z.array(PriceTierSchema).optional(),
+    parts: z
+      .array(PricePartSchema)
+      .optional()
+      .openapi({ description: "When the price is billed as the sum of several published prices (AKS Premium: Uptime SLA + Long Term Support): each of them; `price` is their sum." }),
     vcpu: z.number().optional(),
     memoryGiB: z.number().optional(),
     architecture: z.enum(ARCHITECTURES).optional(),
     gpu: z
-      .object({ count: z.number().int(), model: z.string(), manufacturer: z.string().optional(), memoryGiB: z.number().optional() })
+      .object({ count: z.number().int(), model: z.string().optional(), manufacturer: z.string().optional(), memoryGiB: z.number().optional() })
       .optional()
       .openapi({ description: "The instance's GPUs (memory is the total across them)." }),
     burstable: z.boolean().optional().openapi({ description: "A burstable (CPU credit) instance type." }),
     usageType: z
       .string()
       .optional()
-      .openapi({ description: "AWS Price List usage type", example: "BoxUsage:m5.large" }),
+      .openapi({ description: "The provider's name of the price: the AWS Price List usage type, the Azure meter name", example: "BoxUsage:m5.large" }),
     sku: z.string().optional(),
     source: z.enum(SOURCES).openapi({ description: "Where this price came from." }),
     asOf: z.string().openapi({ description: "Date of the data behind the price.", example: "2025-11-01" }),

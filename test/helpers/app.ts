@@ -9,9 +9,16 @@ import { createServices, type Services } from "../../src/services.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
-/** The real fallback tables shipped in the repo. */
+let shipped: FallbackTables | undefined;
+
+/**
+ * The real fallback tables shipped in the repo, loaded once per test worker: a region's file is read and
+ * validated on first use, and tens of thousands of rows need not be read again by every app a test
+ * builds (tests of lazy loading use `loadTables` for a fresh instance).
+ */
 export function realTables(): FallbackTables {
-  return loadTables("fallback-pricing");
+  shipped ??= loadTables("fallback-pricing");
+  return shipped;
 }
 
 /** Mock-mode services built by the real composition root, with settings from `env`. */

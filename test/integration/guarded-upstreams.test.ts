@@ -10,7 +10,7 @@ import { routeCalls } from "../helpers/route-table.ts";
 
 /**
  * Every upstream call goes through a guard and every failure maps to a problem: with every AWS API
- * down (and no BUDGETS_ACCOUNT_ID, so STS is asked first), every route of the route table answers
+ * and Azure's Retail Prices API down (and no BUDGETS_ACCOUNT_ID, so STS is asked first), every route of the route table answers
  * 2xx from the fallback tables, or 502/503 with Retry-After, never 500; and a call made outside a
  * guard is refused before it leaves the process.
  */
@@ -22,6 +22,10 @@ const awsDown = setupServer(
       status: 500,
       headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "InternalFailure" },
     });
+  }),
+  http.get(/^https:\/\/prices\.azure\.com\//, ({ request }) => {
+    seen.push(new URL(request.url).hostname);
+    return HttpResponse.json({ error: { code: "ServiceUnavailable", message: "down" } }, { status: 503 });
   }),
 );
 beforeAll(() => awsDown.listen({ onUnhandledFrame: "error" }));
@@ -56,6 +60,7 @@ describe("every upstream call is guarded", () => {
       }
       // The account's id is asked of STS, through its guard, when budgets are touched.
       expect(seen.some((host) => host.startsWith("sts."))).toBe(true);
+      expect(seen).toContain("prices.azure.com");
       expect(outcomes.some((o) => o.startsWith("GET /v1/budgets/aws →") && o.endsWith("503"))).toBe(true);
     } finally {
       await h.close();

@@ -30,6 +30,9 @@ const NON_DEFAULTS: Record<string, [string, unknown]> = {
   PRICING_API_REGION: ["ap-south-1", "ap-south-1"],
   PRICING_RATE_PER_SECOND: ["2.5", 2.5],
   PRICING_BURST: ["19", 19],
+  AZURE_RETAIL_PRICES_URL: ["http://127.0.0.1:4567/", "http://127.0.0.1:4567"],
+  AZURE_RETAIL_PRICES_RATE_PER_SECOND: ["7", 7],
+  AZURE_RETAIL_PRICES_BURST: ["21", 21],
   BUDGETS_ACCOUNT_ID: ["123456789012", "123456789012"],
   PRICEBOOK_AUTH: ["off", "off"],
   PRICEBOOK_API_KEYS: ["[]", "[]"],
@@ -93,6 +96,8 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", "loud"],
     ["BUDGETS_ACCOUNT_ID", "12345"],
     ["LIMITER_LOCAL_SHARE", "2"],
+    ["AZURE_RETAIL_PRICES_URL", "ftp://prices.azure.com"],
+    ["AZURE_RETAIL_PRICES_URL", "prices.azure.com"],
   ])("fails fast naming %s when it is %s", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^invalid configuration: ${name}:`));

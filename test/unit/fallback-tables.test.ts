@@ -178,3 +178,35 @@ describe("fallback tables", () => {
     expect(message).toMatch(/rows\[0\].*region must be the file's \(eu-west-1\)/);
   });
 });
+
+describe("fallback tables: prices published at $0, prices made of parts", () => {
+  const azureDir = (rows: unknown[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "pricebook-fallback-azure-"));
+    mkdirSync(join(dir, "azure"));
+    writeFileSync(join(dir, "azure", "aks.json"), JSON.stringify({ cloud: "azure", service: "aks", region: "eastus", rows }));
+    return dir;
+  };
+  const row = (patch: Record<string, unknown>) => ({ unit: "hour", source: "https://learn.microsoft.com/azure/aks/free-standard-pricing-tiers", asOf: "2024-06-07", ...patch });
+  const premium = (parts: Array<{ name: string; price: string }>) => row({ id: "control-plane.premium", price: "0.7", parts });
+  const error = (rows: unknown[]) => {
+    try {
+      loadTables(azureDir(rows));
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error("expected the table to be rejected");
+  };
+
+  it("a 0 is a price only for an item the service declares published at $0", () => {
+    const tables = loadTables(azureDir([row({ id: "control-plane.free", price: "0" })]));
+    expect(tables.get("azure", "aks", "eastus", "control-plane.free")?.price).toBe("0");
+    expect(error([row({ id: "control-plane.standard", price: "0" })])).toMatch(/control-plane.standard.*price: must be greater than zero \(only control-plane.free is published at \$0\)/);
+  });
+
+  it("a price given with its parts must be their sum, exactly", () => {
+    const ok = loadTables(azureDir([premium([{ name: "Standard Uptime SLA", price: "0.1" }, { name: "Standard Long Term Support", price: "0.6" }])]));
+    expect(ok.get("azure", "aks", "eastus", "control-plane.premium")?.parts).toHaveLength(2);
+    expect(error([premium([{ name: "Standard Uptime SLA", price: "0.1" }, { name: "Standard Long Term Support", price: "0.5" }])])).toMatch(/price must equal the sum of its parts \(0.6\)/);
+    expect(error([premium([{ name: "Standard Uptime SLA", price: "0.7" }])])).toMatch(/parts/);
+  });
+});
