@@ -22,7 +22,7 @@ const Row = z.object({
   vcpu: z.number(),
   memoryGiB: z.number(),
   architecture: z.string().optional(),
-  gpu: z.object({ count: z.number(), model: z.string(), manufacturer: z.string().optional(), memoryGiB: z.number().optional() }).optional(),
+  gpu: z.object({ count: z.number(), model: z.string().optional(), manufacturer: z.string().optional(), memoryGiB: z.number().optional() }).optional(),
   burstable: z.boolean().optional(),
   hourly: z.string().openapi({ description: "The price route's own price, per hour", example: "0.1819" }),
   monthly: z.string().openapi({ example: "132.787" }),
