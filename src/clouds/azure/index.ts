@@ -1,6 +1,7 @@
 import type { CloudPlugin } from "../types.ts";
 import { AZURE_SERVICES } from "./catalog.ts";
 import { classifyAzureError } from "./errors.ts";
+import { AZURE_WORKLOADS, azureEstimators } from "./estimates.ts";
 import { createLiveAzure } from "./live.ts";
 import { createMockAzure } from "./mock.ts";
 import { azureRegions } from "./regions.ts";
@@ -14,4 +15,6 @@ export const azure: CloudPlugin = {
   classify: classifyAzureError,
   createMock: createMockAzure,
   createLive: createLiveAzure,
+  estimators: azureEstimators,
+  workloads: AZURE_WORKLOADS,
 };
