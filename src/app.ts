@@ -125,6 +125,7 @@ export function createApp(services: AppServices): App {
         metricsKeySha256: services.config.METRICS_KEY_SHA256,
         metricsPublic: services.config.METRICS_PUBLIC === "true",
         readiness: services.readiness,
+        clouds: Object.fromEntries([...services.composed].map(([id, c]) => [id, c.status ?? { prices: c.origin }])),
       }),
     )
     .route("/", priceRoutes(priceDeps))

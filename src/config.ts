@@ -7,7 +7,7 @@ import { z } from "zod";
  * pass plain objects. Every setting has its unit in its name; a bad value stops the start naming it.
  */
 
-type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Auth and limits" | "HTTP" | "Logs";
+type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "GCP" | "Auth and limits" | "HTTP" | "Logs";
 
 /** Attaches a setting's documentation to its schema. */
 function doc<T extends z.ZodType>(schema: T, group: Group, description: string): T {
@@ -80,6 +80,26 @@ const envShape = {
     "AWS",
     "the account that owns the budgets (default: STS GetCallerIdentity)",
   ),
+  GCP_API_KEY: doc(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{10,200}$/, "must be a Google Cloud API key (letters, digits, - and _)")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    "GCP",
+    "API key for the Cloud Billing Catalog API (a secret: sent in the `x-goog-api-key` header, never logged); unset = GCP prices come from the fallback tables, and `/healthz` says so",
+  ),
+  GCP_CLOUD_BILLING_URL: doc(
+    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("https://cloudbilling.googleapis.com"),
+    "GCP",
+    "base URL of the Cloud Billing Catalog API (tests and operators may point it at a fake or a proxy)",
+  ),
+  GCP_BILLING_REQUESTS_PER_MINUTE: doc(
+    z.coerce.number().positive().default(300),
+    "GCP",
+    "Cloud Billing Catalog calls per minute for the whole project (Google's quota: 300)",
+  ),
+  GCP_BILLING_BURST: doc(count(10), "GCP", "Cloud Billing Catalog burst bucket for the whole project"),
   PRICEBOOK_AUTH: doc(
     z.enum(["on", "off"]).default("on"),
     "Auth and limits",

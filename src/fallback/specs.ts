@@ -44,8 +44,14 @@ export function specCatalog(dir: string, cloud: string, service: string): SpecsO
 
 /** Like `specCatalog`, with each type's spec source (the refresh writes it into the rows). */
 export function statedSpecs(dir: string, cloud: string, service: string): (id: string) => StatedSpecs | undefined {
+  const all = allStatedSpecs(dir, cloud, service);
+  return (id) => all().get(id);
+}
+
+/** Every type of the specs file, in the file's order (live sources that list every type use it); read on first call. */
+export function allStatedSpecs(dir: string, cloud: string, service: string): () => ReadonlyMap<string, StatedSpecs> {
   let types: Map<string, StatedSpecs> | undefined;
-  return (id) => {
+  return () => {
     if (!types) {
       const file = join(dir, "specs", cloud, `${service}.json`);
       const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
@@ -59,6 +65,6 @@ export function statedSpecs(dir: string, cloud: string, service: string): (id: s
         types.set(type, { specs: frozen, sourceKey: specSource, source: source as StatedSpecs["source"] });
       }
     }
-    return types.get(id);
+    return types;
   };
 }

@@ -12,12 +12,16 @@ import { answer, offerOf } from "./select.ts";
 export interface LiveContext {
   load<T>(key: string, fetch: Fetch<T>, isNotFound?: (value: T) => boolean): Promise<Loaded<T>>;
   loadMany<T>(keys: readonly string[], fetchMany: FetchMany<T>): Promise<Map<string, Loaded<T | undefined>>>;
+  /** The caller's signal, for a source that shares one fetch among callers its own way. */
+  signal?: AbortSignal | undefined;
 }
 
 /** The items a listing found, and how fresh the oldest part of them is. */
 export interface Listing {
   items: PriceItem[];
   source: LoadSource;
+  /** Why ids the source knows of could not be priced (a machine type it cannot compose), by id. */
+  reasons?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -99,6 +103,7 @@ export class LivePriceProvider implements PriceProvider {
     const ctx: LiveContext = {
       load: (key, fetch, isNotFound) => loader.load(key, fetch, { signal, ...(isNotFound ? { isNotFound } : {}) }),
       loadMany: (keys, fetchMany) => loader.loadMany(keys, fetchMany, { signal }),
+      signal,
     };
     if (q.ids && source.byIds) {
       const found = await source.byIds({ ...q, ids: q.ids }, ctx);
@@ -113,6 +118,16 @@ export class LivePriceProvider implements PriceProvider {
     if (listing.items.length === 0) {
       throw new ApiError("price_not_available", `${this.#d.cloudTitle} publishes no ${service.title} prices for ${q.region}`);
     }
-    return answer(service, q, offerOf(listing.items.map((i) => stamp(i, listing.source))), this.#notPublished);
+    const reasons = listing.reasons;
+    try {
+      const set = answer(service, q, offerOf(listing.items.map((i) => stamp(i, listing.source))), this.#notPublished);
+      if (reasons) for (const u of set.unavailable) u.reason = reasons.get(u.id) ?? u.reason;
+      return set;
+    } catch (error) {
+      // Nothing asked could be priced: say why for each id the source explained.
+      const why = (q.ids ?? []).filter((id) => reasons?.has(id)).slice(0, 5).map((id) => `${id}: ${reasons?.get(id)}`);
+      if (error instanceof ApiError && error.code === "price_not_available" && why.length > 0) throw new ApiError("price_not_available", `${error.message} (${why.join("; ")})`);
+      throw error;
+    }
   }
 }
