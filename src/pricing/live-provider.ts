@@ -115,18 +115,21 @@ export class LivePriceProvider implements PriceProvider {
       return answer(service, q, offerOf(items), this.#notPublished);
     }
     const listing = await source.list(q, ctx);
-    if (listing.items.length === 0) {
-      throw new ApiError("price_not_available", `${this.#d.cloudTitle} publishes no ${service.title} prices for ${q.region}`);
-    }
     const reasons = listing.reasons;
+    // Nothing asked could be priced: say why for each id the source explained.
+    const why = () => {
+      const said = (q.ids ?? []).filter((id) => reasons?.has(id)).slice(0, 5).map((id) => `${id}: ${reasons?.get(id)}`);
+      return said.length > 0 ? ` (${said.join("; ")})` : "";
+    };
+    if (listing.items.length === 0) {
+      throw new ApiError("price_not_available", `${this.#d.cloudTitle} publishes no ${service.title} prices for ${q.region}${why()}`);
+    }
     try {
       const set = answer(service, q, offerOf(listing.items.map((i) => stamp(i, listing.source))), this.#notPublished);
       if (reasons) for (const u of set.unavailable) u.reason = reasons.get(u.id) ?? u.reason;
       return set;
     } catch (error) {
-      // Nothing asked could be priced: say why for each id the source explained.
-      const why = (q.ids ?? []).filter((id) => reasons?.has(id)).slice(0, 5).map((id) => `${id}: ${reasons?.get(id)}`);
-      if (error instanceof ApiError && error.code === "price_not_available" && why.length > 0) throw new ApiError("price_not_available", `${error.message} (${why.join("; ")})`);
+      if (error instanceof ApiError && error.code === "price_not_available" && why()) throw new ApiError("price_not_available", `${error.message}${why()}`);
       throw error;
     }
   }

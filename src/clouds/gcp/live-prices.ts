@@ -14,6 +14,13 @@ import { VERTEX_SERVICE, vertexItems, vertexMatcher } from "./vertex-ai.ts";
 /** Bumped when what a book keeps changes, so that no instance reads a book of the old shape. */
 const BOOK_VERSION = "v1";
 const SERVICES_KEY = `gcp:billing-services:${BOOK_VERSION}`;
+export const CATALOG_TITLE = "the Google Cloud Billing Catalog API";
+
+/** Failures raised outside the guard (a paging loop, a missing service) are named like the guard's own. */
+function titled(error: unknown): never {
+  if (error instanceof UpstreamError) error.title ??= CATALOG_TITLE;
+  throw error;
+}
 
 /** The display names Pricebook resolves to service ids, and the matcher of each service's book. */
 const BOOKS: Readonly<Record<string, Matcher>> = {
@@ -49,7 +56,7 @@ export class GcpCatalog {
     const loaded = await loader.load<Record<string, string>>(SERVICES_KEY, async (signal) => {
       const wanted = new Set(Object.keys(BOOKS));
       const ids: Record<string, string> = {};
-      for (const s of await client.services(signal)) if (wanted.has(s.displayName)) ids[s.displayName] ??= s.serviceId;
+      for (const s of await client.services(signal).catch(titled)) if (wanted.has(s.displayName)) ids[s.displayName] ??= s.serviceId;
       return ids;
     });
     const id = loaded.value[name];
@@ -64,8 +71,8 @@ export class GcpCatalog {
     const flight = loader.load<PriceBook>(
       `gcp:book:${BOOK_VERSION}:${name}`,
       async (signal) => {
-        const serviceId = await this.#serviceId(name);
-        const entries = await client.skus<BookEntry>(serviceId, (sku) => bookEntry(sku, matcher, logger), signal);
+        const serviceId = await this.#serviceId(name).catch(titled);
+        const entries = await client.skus<BookEntry>(serviceId, (sku) => bookEntry(sku, matcher, logger), signal).catch(titled);
         const book = buildBook(serviceId, now().toISOString().slice(0, 10), entries, logger);
         logger.info({ service: name, serviceId, skus: entries.length, regions: Object.keys(book.regions).length }, "read a Cloud Billing Catalog service");
         return book;

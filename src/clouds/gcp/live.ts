@@ -7,7 +7,7 @@ import type { CloudContext, ComposedCloud } from "../types.ts";
 import { BillingCatalogClient } from "./billing-client.ts";
 import { GCP_SERVICES } from "./catalog.ts";
 import { classifyGcpError } from "./errors.ts";
-import { GcpCatalog, gcpPriceSources } from "./live-prices.ts";
+import { CATALOG_TITLE, GcpCatalog, gcpPriceSources } from "./live-prices.ts";
 
 /** Why GCP answers from the tables in live mode without a key (healthz, the start-up log). */
 export const NO_KEY_REASON = "GCP_API_KEY is not set: Google Cloud prices come from the fallback tables";
@@ -33,7 +33,7 @@ export function createLiveGcp(ctx: CloudContext): ComposedCloud {
     };
   }
   const kit = new UpstreamKit(ctx, classifyGcpError);
-  const guard = kit.guard("cloud-billing", "the Google Cloud Billing Catalog API", config.GCP_BILLING_REQUESTS_PER_MINUTE / 60, config.GCP_BILLING_BURST);
+  const guard = kit.guard("cloud-billing", CATALOG_TITLE, config.GCP_BILLING_REQUESTS_PER_MINUTE / 60, config.GCP_BILLING_BURST);
   const client = new BillingCatalogClient({ baseUrl: config.GCP_CLOUD_BILLING_URL, apiKey: config.GCP_API_KEY, guard, logger, metrics });
   const loader = kit.loader(config.PRICE_CACHE_TTL_MS);
   const catalog = new GcpCatalog({ client, loader, logger, now: ctx.now });
