@@ -36,6 +36,8 @@ export class FakeBillingCatalog {
   mode: GcpFakeMode = "healthy";
   /** Only the next N requests fail in `mode` (then healthy); undefined = every request. */
   failures: number | undefined;
+  /** Only requests to these paths fail in `mode` (`"skus"`: SKU pages only); undefined = every path. */
+  failOnly: "skus" | "services" | undefined;
   /** Retry-After (seconds) on 429. */
   retryAfterSeconds = 1;
   latencyMs = 0;
@@ -53,6 +55,7 @@ export class FakeBillingCatalog {
     this.calls.length = 0;
     this.mode = "healthy";
     this.failures = undefined;
+    this.failOnly = undefined;
     this.retryAfterSeconds = 1;
     this.latencyMs = 0;
     this.pageSize = 5000;
@@ -88,7 +91,7 @@ export class FakeBillingCatalog {
     });
   }
 
-  #page<T>(items: readonly T[], params: URLSearchParams, max: number): { page: T[]; next: string | undefined } | FakeResponse {
+  #page<T>(items: readonly T[], params: URLSearchParams, max: number, loop: boolean): { page: T[]; next: string | undefined } | FakeResponse {
     const asked = Number(params.get("pageSize") ?? "5000");
     if (!Number.isInteger(asked) || asked < 1 || asked > 5000) return googleError(400, "INVALID_ARGUMENT", "page_size must be between 1 and 5000");
     const size = Math.min(asked, max);
@@ -104,8 +107,8 @@ export class FakeBillingCatalog {
       }
     }
     const page = items.slice(offset, offset + size);
-    const nextOffset = this.mode === "token-loop" ? size : offset + size;
-    const next = nextOffset < items.length || this.mode === "token-loop" ? Buffer.from(JSON.stringify({ o: nextOffset, e: this.#epoch })).toString("base64url") : undefined;
+    const nextOffset = loop ? size : offset + size;
+    const next = nextOffset < items.length || loop ? Buffer.from(JSON.stringify({ o: nextOffset, e: this.#epoch })).toString("base64url") : undefined;
     return { page, next };
   }
 
@@ -124,7 +127,8 @@ export class FakeBillingCatalog {
     const key = headers.get("x-goog-api-key") ?? params.get("key");
     if (key !== this.apiKey) return googleError(403, "PERMISSION_DENIED", "The request is missing a valid API key.");
     await this.#wait(signal);
-    const failing = this.mode !== "healthy" && this.mode !== "token-loop" && (this.failures === undefined || this.failures > 0);
+    const targeted = this.failOnly === undefined || (this.failOnly === "skus") === (skusPath !== null);
+    const failing = targeted && this.mode !== "healthy" && this.mode !== "token-loop" && (this.failures === undefined || this.failures > 0);
     if (failing && this.failures !== undefined) this.failures--;
     if (failing) {
       switch (this.mode) {
@@ -147,7 +151,7 @@ export class FakeBillingCatalog {
       }
     }
     if (url.pathname === "/v1/services") {
-      const paged = this.#page(this.services, params, this.pageSize);
+      const paged = this.#page(this.services, params, this.pageSize, targeted && this.mode === "token-loop");
       if ("status" in paged) return paged;
       return this.#json({ services: paged.page, ...(paged.next ? { nextPageToken: paged.next } : {}) });
     }
@@ -155,7 +159,7 @@ export class FakeBillingCatalog {
       if (params.get("currencyCode") && params.get("currencyCode") !== "USD") return googleError(400, "INVALID_ARGUMENT", "only USD in this fake");
       const skus = this.skus[call.serviceId as string];
       if (!skus) return googleError(404, "NOT_FOUND", `Service ${call.serviceId} not found.`);
-      const paged = this.#page(skus, params, this.pageSize);
+      const paged = this.#page(skus, params, this.pageSize, targeted && this.mode === "token-loop");
       if ("status" in paged) return paged;
       // Google always sends nextPageToken, empty on the last page.
       return this.#json({ skus: paged.page, nextPageToken: paged.next ?? "" });

@@ -155,6 +155,17 @@ describe("GCP live prices", () => {
     expect(calls.every((x) => x.pageSize === "5000" && x.currencyCode === "USD" && !x.keyInUrl)).toBe(true);
   });
 
+  it("a caller that gives up does not cancel the catalogue fetch: the next caller finds it cached", async () => {
+    fake.latencyMs = 400;
+    const h = live({ REQUEST_TIMEOUT_MS: "250", UPSTREAM_ATTEMPT_TIMEOUT_MS: "2000", UPSTREAM_DEADLINE_MS: "4000" });
+    const first = await h.app.request("/v1/prices/gcp/gke?region=us-central1");
+    expect(first.status).toBe(504);
+    await new Promise((r) => setTimeout(r, 900));
+    const next = await getJson(h, "/v1/prices/gcp/gke?region=us-central1");
+    expect(next.body.items[0]?.source).toBe("cache");
+    expect(fake.calls).toHaveLength(2); // services, one SKU page: fetched once
+  });
+
   it("resolves services by display name, whatever their ids", async () => {
     const renamed = "ABCD-1234-EF56";
     fake.services = fake.services.map((s) => (s.displayName === "Kubernetes Engine" ? { ...s, serviceId: renamed, name: `services/${renamed}` } : s));
