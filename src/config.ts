@@ -94,6 +94,16 @@ const envShape = {
     "GCP",
     "base URL of the Cloud Billing Catalog API (tests and operators may point it at a fake or a proxy)",
   ),
+  GCP_BILLING_ATTEMPT_TIMEOUT_MS: doc(
+    ms(30_000),
+    "GCP",
+    "deadline of one Cloud Billing Catalog page (5,000 SKUs are megabytes of JSON); a page call may retry while twice this has not passed",
+  ),
+  GCP_CATALOG_WAIT_MS: doc(
+    ms(5_000),
+    "GCP",
+    "how long a request waits for a service's catalogue that is still being read before it is answered from the fallback tables (the read goes on and fills the cache)",
+  ),
   GCP_BILLING_REQUESTS_PER_MINUTE: doc(
     z.coerce.number().positive().default(300),
     "GCP",

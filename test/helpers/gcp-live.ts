@@ -7,7 +7,14 @@ import { type LiveHarness, liveApp, liveConfig } from "./live.ts";
 
 /** Live settings with a GCP key and a quota fast enough for tests; overridable per test. */
 export function gcpLiveConfig(fake: FakeBillingCatalog, env: Record<string, string> = {}): Config {
-  return liveConfig({ GCP_API_KEY: fake.apiKey, GCP_BILLING_REQUESTS_PER_MINUTE: "60000", GCP_BILLING_BURST: "1000", ...env });
+  return liveConfig({
+    GCP_API_KEY: fake.apiKey,
+    GCP_BILLING_REQUESTS_PER_MINUTE: "60000",
+    GCP_BILLING_BURST: "1000",
+    GCP_BILLING_ATTEMPT_TIMEOUT_MS: env.UPSTREAM_ATTEMPT_TIMEOUT_MS ?? "1000",
+    GCP_CATALOG_WAIT_MS: "5000",
+    ...env,
+  });
 }
 
 /**

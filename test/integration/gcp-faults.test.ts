@@ -63,6 +63,13 @@ describe("Cloud Billing Catalog faults", () => {
     expect(vertex.status).toBe(503);
   });
 
+  it("a slow page gets GCP_BILLING_ATTEMPT_TIMEOUT_MS, not the other upstreams' attempt deadline", async () => {
+    fake.latencyMs = 400;
+    const h = live({ UPSTREAM_RETRIES: "0", UPSTREAM_ATTEMPT_TIMEOUT_MS: "200", UPSTREAM_DEADLINE_MS: "300", GCP_BILLING_ATTEMPT_TIMEOUT_MS: "1500" });
+    const res = await getJson(h, COMPUTE);
+    expect(res.body.items[0]?.source).toBe("live");
+  });
+
   it("a body that is not JSON, and a page of the wrong shape, fail the listing: tables, never a partial catalogue", async () => {
     for (const [mode, failOnly] of [
       ["malformed", undefined],

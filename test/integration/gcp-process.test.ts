@@ -24,6 +24,7 @@ beforeAll(async () => {
       GCP_CLOUD_BILLING_URL: gcp.url,
       UPSTREAM_RETRIES: "0",
       UPSTREAM_ATTEMPT_TIMEOUT_MS: "500",
+      GCP_BILLING_ATTEMPT_TIMEOUT_MS: "500",
       UPSTREAM_DEADLINE_MS: "1500",
       LOG_LEVEL: "debug",
     }),

@@ -155,9 +155,27 @@ describe("GCP live prices", () => {
     expect(calls.every((x) => x.pageSize === "5000" && x.currencyCode === "USD" && !x.keyInUrl)).toBe(true);
   });
 
-  it("a caller that gives up does not cancel the catalogue fetch: the next caller finds it cached", async () => {
+  it("a caller does not wait past GCP_CATALOG_WAIT_MS: the tables answer it, and the read goes on to fill the cache", async () => {
+    fake.latencyMs = 300;
+    const h = live({ GCP_CATALOG_WAIT_MS: "150", UPSTREAM_ATTEMPT_TIMEOUT_MS: "2000" });
+    const started = Date.now();
+    const first = await getJson(h, "/v1/prices/gcp/gke?region=us-central1");
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(first.body.items.map((i) => [i.id, i.source])).toEqual([["control-plane.standard", "fallback"]]);
+    await new Promise((r) => setTimeout(r, 800));
+    const next = await getJson(h, "/v1/prices/gcp/gke?region=us-central1");
+    expect(next.body.items.map((i) => i.source)).toEqual(["cache", "cache", "cache"]);
+    expect(fake.calls).toHaveLength(2); // services, one SKU page: read once
+    // With no table to fall back on, the caller is told to come back (503, Retry-After).
+    fake.latencyMs = 300;
+    const vertex = await getJson(h, "/v1/prices/gcp/vertex-ai?region=us-central1");
+    expect(vertex.status).toBe(503);
+    expect(vertex.headers.get("retry-after")).toBe("5");
+  });
+
+  it("a caller that gives up does not cancel the catalogue read: the next caller finds it cached", async () => {
     fake.latencyMs = 400;
-    const h = live({ REQUEST_TIMEOUT_MS: "250", UPSTREAM_ATTEMPT_TIMEOUT_MS: "2000", UPSTREAM_DEADLINE_MS: "4000" });
+    const h = live({ REQUEST_TIMEOUT_MS: "250", UPSTREAM_ATTEMPT_TIMEOUT_MS: "2000" });
     const first = await h.app.request("/v1/prices/gcp/gke?region=us-central1");
     expect(first.status).toBe(504);
     await new Promise((r) => setTimeout(r, 900));

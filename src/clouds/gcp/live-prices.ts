@@ -35,14 +35,29 @@ export interface GcpCatalogDeps {
   loader: CachedLoader;
   logger: Logger;
   now: () => Date;
+  /** How long a caller waits for a catalogue still being read before the tables answer it. */
+  waitMs: number;
+}
+
+/** Rejects with a `deadline` failure (the pipeline then answers from the tables) if `flight` takes longer than `ms`. */
+function within<T>(flight: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new UpstreamError("cloud-billing", CATALOG_REGION, "deadline", undefined, `the Cloud Billing Catalog's ${name} catalogue is still being read`, 5);
+      error.title = CATALOG_TITLE;
+      reject(error);
+    }, ms);
+  });
+  return Promise.race([flight, waited]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Each service's price book, fetched once (every page of its SKUs) and cached whole; every region is
- * answered from it. The fetch is shared by every caller and not cancelled when one gives up (a large
- * catalogue may take longer than one request's deadline; the next request finds it cached): each
- * caller waits with its own signal. Service ids are resolved by display name from `/v1/services`
- * (cached too), never hard-coded.
+ * answered from it. The fetch is shared by every caller and not cancelled when one gives up: a large
+ * catalogue may take longer than one request should wait (GCP_CATALOG_WAIT_MS), so a caller that stops
+ * waiting is answered from the fallback tables while the read goes on and fills the cache. Service ids
+ * are resolved by display name from `/v1/services` (cached too), never hard-coded.
  */
 export class GcpCatalog {
   readonly #d: GcpCatalogDeps;
@@ -79,7 +94,8 @@ export class GcpCatalog {
       },
       { isNotFound: (book) => Object.keys(book.regions).length === 0 },
     );
-    return raceSignal(flight, caller);
+    // The read goes on when a caller stops waiting (no signal reaches it): the next caller finds it cached.
+    return raceSignal(within(flight, this.#d.waitMs, name), caller);
   }
 }
 

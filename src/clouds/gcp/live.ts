@@ -32,11 +32,13 @@ export function createLiveGcp(ctx: CloudContext): ComposedCloud {
       close: async () => undefined,
     };
   }
-  const kit = new UpstreamKit(ctx, classifyGcpError);
+  // A page of 5,000 SKUs takes longer than the other upstreams' calls: its own attempt deadline.
+  const pageDeadlines = { UPSTREAM_ATTEMPT_TIMEOUT_MS: config.GCP_BILLING_ATTEMPT_TIMEOUT_MS, UPSTREAM_DEADLINE_MS: Math.max(config.UPSTREAM_DEADLINE_MS, 2 * config.GCP_BILLING_ATTEMPT_TIMEOUT_MS) };
+  const kit = new UpstreamKit({ ...ctx, config: { ...config, ...pageDeadlines } }, classifyGcpError);
   const guard = kit.guard("cloud-billing", CATALOG_TITLE, config.GCP_BILLING_REQUESTS_PER_MINUTE / 60, config.GCP_BILLING_BURST);
   const client = new BillingCatalogClient({ baseUrl: config.GCP_CLOUD_BILLING_URL, apiKey: config.GCP_API_KEY, guard, logger, metrics });
   const loader = kit.loader(config.PRICE_CACHE_TTL_MS);
-  const catalog = new GcpCatalog({ client, loader, logger, now: ctx.now });
+  const catalog = new GcpCatalog({ client, loader, logger, now: ctx.now, waitMs: config.GCP_CATALOG_WAIT_MS });
   const stated = allStatedSpecs(tables.dir ?? config.FALLBACK_PRICING_DIR, "gcp", "compute");
   let machineTypes: ReadonlyMap<string, InstanceSpecs> | undefined;
   const prices = new LivePriceProvider({
