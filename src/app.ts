@@ -27,6 +27,7 @@ import { homeRoutes } from "./routes/home.ts";
 import { operationsRoutes, type Readiness } from "./routes/operations.ts";
 import { type PriceRoutesSchema, priceRoutes } from "./routes/prices.ts";
 import type { AWS_SERVICE_DEFS } from "./clouds/aws/catalog.ts";
+import type { GCP_SERVICE_DEFS } from "./clouds/gcp/catalog.ts";
 
 /** Everything a request may use, built once at the composition root (`services.ts`) and passed in. */
 export interface AppServices {
@@ -175,4 +176,4 @@ export function createApp(services: AppServices): App {
 type OperationsSchema = ReturnType<typeof operationsRoutes> extends OpenAPIHono<AppEnv, infer S> ? S : never;
 
 /** The typed client's view of the app: the operations routes and the price routes made from the catalogues. */
-export type App = OpenAPIHono<AppEnv, PriceRoutesSchema<"aws", typeof AWS_SERVICE_DEFS> & OperationsSchema>;
+export type App = OpenAPIHono<AppEnv, PriceRoutesSchema<"aws", typeof AWS_SERVICE_DEFS> & PriceRoutesSchema<"gcp", typeof GCP_SERVICE_DEFS> & OperationsSchema>;
