@@ -32,6 +32,7 @@ import { operationsRoutes, type Readiness } from "./routes/operations.ts";
 import { type PriceRoutesSchema, priceRoutes } from "./routes/prices.ts";
 import type { AWS_SERVICE_DEFS } from "./clouds/aws/catalog.ts";
 import type { AZURE_SERVICE_DEFS } from "./clouds/azure/catalog.ts";
+import type { GCP_SERVICE_DEFS } from "./clouds/gcp/catalog.ts";
 
 /** Everything a request may use, built once at the composition root (`services.ts`) and passed in. */
 export interface AppServices {
@@ -131,6 +132,7 @@ export function createApp(services: AppServices): App {
         metricsKeySha256: services.config.METRICS_KEY_SHA256,
         metricsPublic: services.config.METRICS_PUBLIC === "true",
         readiness: services.readiness,
+        clouds: Object.fromEntries([...services.composed].map(([id, c]) => [id, c.status ?? { prices: c.origin }])),
       }),
     )
     .route("/", priceRoutes(priceDeps))
@@ -183,4 +185,4 @@ export function createApp(services: AppServices): App {
 type OperationsSchema = ReturnType<typeof operationsRoutes> extends OpenAPIHono<AppEnv, infer S> ? S : never;
 
 /** The typed client's view of the app: the operations routes and the price routes made from the catalogues. */
-export type App = OpenAPIHono<AppEnv, PriceRoutesSchema<"aws", typeof AWS_SERVICE_DEFS> & PriceRoutesSchema<"azure", typeof AZURE_SERVICE_DEFS> & OperationsSchema>;
+export type App = OpenAPIHono<AppEnv, PriceRoutesSchema<"aws", typeof AWS_SERVICE_DEFS> & PriceRoutesSchema<"azure", typeof AZURE_SERVICE_DEFS> & PriceRoutesSchema<"gcp", typeof GCP_SERVICE_DEFS> & OperationsSchema>;

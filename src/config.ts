@@ -7,7 +7,7 @@ import { z } from "zod";
  * pass plain objects. Every setting has its unit in its name; a bad value stops the start naming it.
  */
 
-type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Azure" | "Auth and limits" | "HTTP" | "Logs";
+type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Azure" | "GCP" | "Auth and limits" | "HTTP" | "Logs";
 
 /** Attaches a setting's documentation to its schema. */
 function doc<T extends z.ZodType>(schema: T, group: Group, description: string): T {
@@ -94,6 +94,36 @@ const envShape = {
     "Retail Prices API calls per second for the whole fleet (Azure publishes no quota: gentle, and 429s are backed off with their Retry-After)",
   ),
   AZURE_RETAIL_PRICES_BURST: doc(count(10), "Azure", "Retail Prices API burst bucket for the whole fleet"),
+  GCP_API_KEY: doc(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{10,200}$/, "must be a Google Cloud API key (letters, digits, - and _)")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    "GCP",
+    "API key for the Cloud Billing Catalog API (a secret: sent in the `x-goog-api-key` header, never logged); unset = GCP prices come from the fallback tables, and `/healthz` says so",
+  ),
+  GCP_CLOUD_BILLING_URL: doc(
+    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("https://cloudbilling.googleapis.com"),
+    "GCP",
+    "base URL of the Cloud Billing Catalog API (tests and operators may point it at a fake or a proxy)",
+  ),
+  GCP_BILLING_ATTEMPT_TIMEOUT_MS: doc(
+    ms(30_000),
+    "GCP",
+    "deadline of one Cloud Billing Catalog page (5,000 SKUs are megabytes of JSON); a page call may retry while twice this has not passed",
+  ),
+  GCP_CATALOG_WAIT_MS: doc(
+    ms(5_000),
+    "GCP",
+    "how long a request waits for a service's catalogue that is still being read before it is answered from the fallback tables (the read goes on and fills the cache)",
+  ),
+  GCP_BILLING_REQUESTS_PER_MINUTE: doc(
+    z.coerce.number().positive().default(300),
+    "GCP",
+    "Cloud Billing Catalog calls per minute for the whole project (Google's quota: 300)",
+  ),
+  GCP_BILLING_BURST: doc(count(10), "GCP", "Cloud Billing Catalog burst bucket for the whole project"),
   PRICEBOOK_AUTH: doc(
     z.enum(["on", "off"]).default("on"),
     "Auth and limits",

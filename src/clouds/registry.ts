@@ -2,13 +2,14 @@ import type { FallbackTables, TableCatalog } from "../fallback/tables.ts";
 import { loadFallbackTables } from "../fallback/tables.ts";
 import { aws } from "./aws/index.ts";
 import { azure } from "./azure/index.ts";
+import { gcp } from "./gcp/index.ts";
 import type { CloudPlugin } from "./types.ts";
 
 /**
  * The clouds Pricebook knows. Routes, the batch, /v1/catalog, the OpenAPI document and the fallback
  * tables' validation are all made from these. Adding a cloud = its folder + one line here.
  */
-export const CLOUDS: readonly CloudPlugin[] = [aws, azure];
+export const CLOUDS: readonly CloudPlugin[] = [aws, azure, gcp];
 
 export function cloud(id: string, clouds: readonly CloudPlugin[] = CLOUDS): CloudPlugin | undefined {
   return clouds.find((c) => c.id === id);

@@ -123,7 +123,18 @@ export interface ComposedCloud {
   /** Every component, by name, for the composition test and readiness. */
   components: Record<string, { origin: "live" | "mock" | "fallback" } | undefined>;
   guards: Guard[];
+  /**
+   * Where the cloud's prices come from when that is not what `origin` says, and why: a live cloud
+   * without its credentials answers from the fallback tables. `/healthz` lists every cloud's.
+   */
+  status?: CloudStatus | undefined;
   close(): Promise<void>;
+}
+
+/** One cloud's price source as `/healthz` reports it. */
+export interface CloudStatus {
+  prices: "live" | "mock" | "fallback";
+  reason?: string | undefined;
 }
 
 /** Everything one cloud knows. Adding a cloud = a folder exporting one of these + a line in the registry. */

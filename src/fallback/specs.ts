@@ -52,6 +52,8 @@ export function statedSpecs(dir: string, cloud: string, service: string): (id: s
 export interface SpecIndex {
   get(id: string): StatedSpecs | undefined;
   ids(): Iterable<string>;
+  /** Every type, in the file's order (live sources that list every type use it). */
+  all(): ReadonlyMap<string, StatedSpecs>;
 }
 
 export function specIndex(dir: string, cloud: string, service: string): SpecIndex {
@@ -72,5 +74,11 @@ export function specIndex(dir: string, cloud: string, service: string): SpecInde
     types = loaded;
     return loaded;
   };
-  return { get: (id) => load().get(id), ids: () => load().keys() };
+  return { get: (id) => load().get(id), ids: () => load().keys(), all: load };
+}
+
+/** Every type of the specs file, in the file's order; read on first call. */
+export function allStatedSpecs(dir: string, cloud: string, service: string): () => ReadonlyMap<string, StatedSpecs> {
+  const index = specIndex(dir, cloud, service);
+  return () => index.all();
 }

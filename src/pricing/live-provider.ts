@@ -12,6 +12,8 @@ import { answer, offerOf } from "./select.ts";
 export interface LiveContext {
   load<T>(key: string, fetch: Fetch<T>, isNotFound?: (value: T) => boolean): Promise<Loaded<T>>;
   loadMany<T>(keys: readonly string[], fetchMany: FetchMany<T>): Promise<Map<string, Loaded<T | undefined>>>;
+  /** The caller's signal, for a source that shares one fetch among callers its own way. */
+  signal?: AbortSignal | undefined;
 }
 
 /** The items a listing found, and how fresh the oldest part of them is. */
@@ -20,6 +22,8 @@ export interface Listing {
   source: LoadSource;
   /** The monthly free grant the upstream itself states (Azure's 0-priced first tiers), if it does. */
   freeTier?: FreeTier | undefined;
+  /** Why ids the source knows of could not be priced (a machine type it cannot compose), by id. */
+  reasons?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -101,6 +105,7 @@ export class LivePriceProvider implements PriceProvider {
     const ctx: LiveContext = {
       load: (key, fetch, isNotFound) => loader.load(key, fetch, { signal, ...(isNotFound ? { isNotFound } : {}) }),
       loadMany: (keys, fetchMany) => loader.loadMany(keys, fetchMany, { signal }),
+      signal,
     };
     if (q.ids && source.byIds) {
       const found = await source.byIds({ ...q, ids: q.ids }, ctx);
@@ -112,10 +117,22 @@ export class LivePriceProvider implements PriceProvider {
       return answer(service, q, offerOf(items), this.#notPublished);
     }
     const listing = await source.list(q, ctx);
+    const reasons = listing.reasons;
+    // Nothing asked could be priced: say why for each id the source explained.
+    const why = () => {
+      const said = (q.ids ?? []).filter((id) => reasons?.has(id)).slice(0, 5).map((id) => `${id}: ${reasons?.get(id)}`);
+      return said.length > 0 ? ` (${said.join("; ")})` : "";
+    };
     if (listing.items.length === 0) {
-      throw new ApiError("price_not_available", `${this.#d.cloudTitle} publishes no ${service.title} prices for ${q.region}`);
+      throw new ApiError("price_not_available", `${this.#d.cloudTitle} publishes no ${service.title} prices for ${q.region}${why()}`);
     }
-    const set = answer(service, q, offerOf(listing.items.map((i) => stamp(i, listing.source))), this.#notPublished);
-    return listing.freeTier ? { ...set, freeTier: listing.freeTier } : set;
+    try {
+      const set = answer(service, q, offerOf(listing.items.map((i) => stamp(i, listing.source))), this.#notPublished);
+      if (reasons) for (const u of set.unavailable) u.reason = reasons.get(u.id) ?? u.reason;
+      return listing.freeTier ? { ...set, freeTier: listing.freeTier } : set;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "price_not_available" && why()) throw new ApiError("price_not_available", `${error.message}${why()}`);
+      throw error;
+    }
   }
 }

@@ -25,6 +25,8 @@ export interface OperationsDeps {
   /** Whether /metrics and /readyz's details are open to anyone (METRICS_PUBLIC=true). */
   metricsPublic: boolean;
   readiness(): Readiness;
+  /** Where each cloud's prices come from, and why when that is not the mode's source. */
+  clouds?: Readonly<Record<string, { prices: "live" | "mock" | "fallback"; reason?: string | undefined }>>;
 }
 
 const Health = z
@@ -33,6 +35,16 @@ const Health = z
     mode: z.enum(["live", "mock"]),
     modeReason: z.string().openapi({ description: "Why this mode was chosen.", example: "PRICEBOOK_MODE=mock" }),
     version: z.string().openapi({ example: "0.1.0" }),
+    clouds: z
+      .record(
+        z.string(),
+        z.object({
+          prices: z.enum(["live", "mock", "fallback"]).openapi({ description: "Where the cloud's prices come from: its live API, mock mode's tables, or the fallback tables because live mode cannot reach it" }),
+          reason: z.string().optional().openapi({ description: "Why, when it is not the mode's own source" }),
+        }),
+      )
+      .optional()
+      .openapi({ description: "Each cloud's price source", example: { aws: { prices: "live" }, gcp: { prices: "fallback", reason: "GCP_API_KEY is not set: Google Cloud prices come from the fallback tables" } } }),
   })
   .openapi("Health");
 
@@ -81,7 +93,9 @@ export function operationsRoutes(deps: OperationsDeps) {
     return deps.metricsPublic;
   };
   const router = createRouter()
-    .openapi(healthRoute, (c) => c.json({ status: "ok" as const, mode: deps.mode, modeReason: deps.modeReason, version: deps.version }, 200))
+    .openapi(healthRoute, (c) =>
+      c.json({ status: "ok" as const, mode: deps.mode, modeReason: deps.modeReason, version: deps.version, ...(deps.clouds ? { clouds: deps.clouds } : {}) }, 200),
+    )
     .openapi(readyRoute, (c) => {
       const r = deps.readiness();
       // A load balancer needs only ready/status; breaker states and the rest are for the operator.

@@ -29,6 +29,12 @@ describe("typed client (Hono RPC) against a running server", () => {
     expectTypeOf(body.items[0]!.price).toEqualTypeOf<string>();
     expect(body.items.map((i) => i.id)).toEqual(["m5.large", "c5.xlarge"]);
 
+    const gcp = await client.v1.prices.gcp.compute.$get({ query: { region: "europe-west1", machineType: "n2-standard-4", minVcpu: "2" } });
+    if (!gcp.ok) throw new Error("expected 200");
+    expect((await gcp.json()).items.map((i) => [i.id, i.source])).toEqual([["n2-standard-4", "fallback"]]);
+    const run = await client.v1.prices.gcp["cloud-run"].$get({ query: { region: "us-central1" } });
+    expect(run.status).toBe(200);
+
     const health = await (await client.healthz.$get()).json();
     expect(health.status).toBe("ok");
   });

@@ -293,9 +293,9 @@ describe("region and parameter validation", () => {
 });
 
 describe("GET /healthz", () => {
-  it("reports status, mode and version", async () => {
+  it("reports status, mode, version and each cloud's price source", async () => {
     const { res, body } = await get("/healthz");
     expect(res.status).toBe(200);
-    expect(body).toEqual({ status: "ok", mode: "mock", modeReason: "test", version: "test" });
+    expect(body).toEqual({ status: "ok", mode: "mock", modeReason: "test", version: "test", clouds: { aws: { prices: "mock" }, azure: { prices: "mock" }, gcp: { prices: "mock" } } });
   });
 });

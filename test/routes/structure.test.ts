@@ -36,7 +36,7 @@ describe("composition: mock and live are complete sets", () => {
 
   it("mock composition is mock throughout, and the check would see a mock patched into live", async () => {
     const mock = mockServices();
-    expect(mockComponents(mock).sort()).toEqual(["aws", "aws.account", "aws.budgets", "aws.costs", "aws.prices", "aws.resources", "azure", "azure.prices"]);
+    expect(mockComponents(mock).sort()).toEqual(["aws", "aws.account", "aws.budgets", "aws.costs", "aws.prices", "aws.resources", "azure", "azure.prices", "gcp", "gcp.prices"]);
     const h = liveApp();
     try {
       const aws = h.services.composed.get("aws");
