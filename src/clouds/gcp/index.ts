@@ -1,6 +1,7 @@
 import type { CloudPlugin } from "../types.ts";
 import { GCP_SERVICES } from "./catalog.ts";
 import { classifyGcpError } from "./errors.ts";
+import { GCP_WORKLOADS, gcpEstimators } from "./estimates.ts";
 import { createLiveGcp } from "./live.ts";
 import { createMockGcp } from "./mock.ts";
 import { gcpRegions } from "./regions.ts";
@@ -14,4 +15,6 @@ export const gcp: CloudPlugin = {
   classify: classifyGcpError,
   createMock: createMockGcp,
   createLive: createLiveGcp,
+  estimators: gcpEstimators,
+  workloads: GCP_WORKLOADS,
 };
