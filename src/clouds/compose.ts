@@ -4,7 +4,8 @@ import type { Guard } from "../resilience/guard.ts";
 import type { UpstreamLimiter } from "../resilience/limiter.ts";
 import { FetchLock } from "../resilience/lock.ts";
 import { createUpstreamGuard } from "../resilience/upstream-guard.ts";
-import type { CloudContext } from "./types.ts";
+import type { PriceProvider } from "../domain/price.ts";
+import type { CloudContext, ComposedCloud } from "./types.ts";
 
 /**
  * What every cloud's live composition builds the same way: one guard (limiter shared through Redis,
@@ -46,6 +47,11 @@ export class UpstreamKit {
       metrics,
       logger,
     });
+  }
+
+  /** A live cloud that prices and nothing else (no cost or budget API): its guards, closed with it. */
+  pricesOnly(prices: PriceProvider): ComposedCloud {
+    return { origin: "live", prices, components: { prices }, guards: this.guards, close: () => this.close() };
   }
 
   async close(): Promise<void> {

@@ -32,11 +32,5 @@ export function createLiveAzure(ctx: CloudContext): ComposedCloud {
       logger,
     }),
   );
-  return {
-    origin: "live",
-    prices,
-    components: { prices },
-    guards: kit.guards,
-    close: () => kit.close(),
-  };
+  return kit.pricesOnly(prices);
 }

@@ -51,11 +51,5 @@ export function createLiveGcp(ctx: CloudContext): ComposedCloud {
     metrics,
     logger,
   });
-  return {
-    origin: "live",
-    prices,
-    components: { prices },
-    guards: kit.guards,
-    close: () => kit.close(),
-  };
+  return kit.pricesOnly(prices);
 }
