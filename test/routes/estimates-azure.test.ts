@@ -27,6 +27,13 @@ describe("POST /v1/estimates, Azure", () => {
     expect(lines[0]?.monthly?.amount).toBe("18");
   });
 
+  it("Microsoft's own examples (Azure/Azure-Functions wiki, Consumption Plan Cost Billing FAQ): 0.5 GB for 3 s is 1.5 GB-s; 160 MB is billed as 256 MB", async () => {
+    const half = await estimate([fn(1, 3000, 512)], false);
+    expect(half.lines[0]?.items.find((i) => i.item === "consumption.execution-time")?.quantity).toBe("1.5");
+    const rounded = await estimate([fn(1, 1000, 160)], false);
+    expect(rounded.lines[0]?.items.find((i) => i.item === "consumption.execution-time")?.quantity).toBe("0.25");
+  });
+
   it("rounds memory up to 128 MB steps and time up to 100 ms at least", async () => {
     const { lines } = await estimate([fn(1_000, 50, 300)], false);
     // 300 MB → 384 MB; 50 ms → 100 ms: 1,000 × 0.1 s × 384/1024 GB = 37.5 GB-s.
