@@ -5,6 +5,7 @@ import type { AppServices } from "./app.ts";
 import { IdempotencyStore } from "./budgets/idempotency.ts";
 import type { ModeDecision } from "./clouds/aws/mode.ts";
 import { CLOUDS } from "./clouds/registry.ts";
+import { PurchaseOptionPrices } from "./pricing/purchase-provider.ts";
 import type { CloudContext, CloudPlugin, ComposedCloud } from "./clouds/types.ts";
 import type { Config } from "./config.ts";
 import { utcToday } from "./domain/dates.ts";
@@ -91,7 +92,12 @@ export function createServices(deps: ServiceDeps): Services {
   const now = deps.now ?? (() => new Date());
   const clouds = deps.clouds ?? CLOUDS;
   const ctx: CloudContext = { config, logger, metrics, cache, redis, tables, now, credentials: deps.credentials };
-  const composed = new Map<string, ComposedCloud>(clouds.map((c) => [c.id, mode.mode === "live" ? c.createLive(ctx) : c.createMock(ctx)]));
+  const compose = (c: CloudPlugin): ComposedCloud => {
+    const cloud = mode.mode === "live" ? c.createLive(ctx) : c.createMock(ctx);
+    // Purchase options on every price question: the cloud's live option sources, else its tables.
+    return { ...cloud, prices: new PurchaseOptionPrices(c.id, c.services, cloud.prices, tables, cloud.optionSources) };
+  };
+  const composed = new Map<string, ComposedCloud>(clouds.map((c) => [c.id, compose(c)]));
   const guards = [...composed.values()].flatMap((c) => c.guards);
 
   const lifecycle = { shuttingDown: false };

@@ -1,3 +1,4 @@
+import type { OptionSource } from "../pricing/purchase-provider.ts";
 import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -128,6 +129,8 @@ export interface ComposedCloud {
    * without its credentials answers from the fallback tables. `/healthz` lists every cloud's.
    */
   status?: CloudStatus | undefined;
+  /** Live sources of purchase-option prices (AWS spot), by option; the tables answer the rest. */
+  optionSources?: Partial<Record<"reserved" | "savings-plan" | "spot", OptionSource>> | undefined;
   close(): Promise<void>;
 }
 

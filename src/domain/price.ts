@@ -1,3 +1,5 @@
+import type { PurchaseDetails, PurchaseOption } from "./purchase.ts";
+
 /**
  * The cloud-neutral price model. Prices are decimal strings exactly as the provider publishes them;
  * any arithmetic on them goes through `money.ts` (big.js), never through binary floats.
@@ -68,6 +70,8 @@ export interface PriceFields extends InstanceSpecs {
 export interface PriceItem extends PriceFields {
   /** Where the answer came from. */
   source: Source;
+  /** Bought other than on demand: the terms, the published rates and how `price` was computed. */
+  purchase?: PurchaseDetails;
 }
 
 /** An id that was asked for (or is part of the service's catalogue) but has no price we can stand behind. */
@@ -95,7 +99,7 @@ export interface PriceSet {
 /**
  * One price question, for any cloud and service. `ids` undefined asks for everything the service
  * lists (narrowed by `filter`, e.g. a SageMaker component); `filter` holds the service's own
- * narrowing parameters as canonical strings. Purchase options (reserved, spot, …) extend this later.
+ * narrowing parameters as canonical strings. `purchase` absent is on-demand.
  */
 export interface PriceQuestion {
   cloud: string;
@@ -105,6 +109,8 @@ export interface PriceQuestion {
   filter?: Readonly<Record<string, string>> | undefined;
   /** Instance services: what the instances must be, and the order and number of the answer. */
   specs?: SpecFilter | undefined;
+  /** How the price is bought when not on demand (reserved, savings plan, spot). */
+  purchase?: PurchaseOption | undefined;
 }
 
 /**

@@ -62,3 +62,50 @@ export function display(amount: Big.BigSource): string {
 }
 
 export const ROUNDING_NOTE = "amounts are exact decimals, never rounded; `display` values are rounded half-up to cents";
+
+/** Places of the effective hourly rate when upfront ÷ hours does not terminate (half-even). */
+export const EFFECTIVE_RATE_PLACES = 10;
+/** Places of a saving (percent) and of a break-even utilisation (fraction). */
+export const SAVING_PLACES = 4;
+export const BREAK_EVEN_PLACES = 6;
+
+export interface CommitmentRates {
+  /** recurring + upfront ÷ term hours, per hour. */
+  effectiveHourly: string;
+  /** Whether `effectiveHourly` is exact (else rounded to EFFECTIVE_RATE_PLACES). */
+  exact: boolean;
+  /** What the whole term costs per unit: recurring × term hours + upfront. */
+  termCost: string;
+  /** Percent saved against on-demand over the term (negative when the commitment costs more). */
+  savingPercent?: string;
+  /**
+   * The share of the term's hours an instance must run for the commitment to cost no more than
+   * on-demand: term cost ÷ (on-demand × term hours). Below it, on-demand is cheaper.
+   */
+  breakEvenUtilisation?: string;
+}
+
+/**
+ * The rates of a commitment, from its published recurring rate and upfront fee: computed on the exact
+ * term totals (big.js), rounded once at the end (half-even) where a quotient does not terminate.
+ */
+export function commitmentRates(recurring: string, upfront: string, termHours: number, onDemand?: string): CommitmentRates {
+  const hours = new Big(termHours);
+  const termCost = new Big(recurring).times(hours).plus(upfront);
+  const precise = termCost.div(hours);
+  const effective = precise.round(EFFECTIVE_RATE_PLACES, Big.roundHalfEven);
+  const out: CommitmentRates = { effectiveHourly: effective.toFixed(), exact: effective.times(hours).eq(termCost), termCost: termCost.toFixed() };
+  if (onDemand !== undefined && new Big(onDemand).gt(0)) {
+    const onDemandTerm = new Big(onDemand).times(hours);
+    const share = termCost.div(onDemandTerm);
+    out.breakEvenUtilisation = share.round(BREAK_EVEN_PLACES, Big.roundHalfEven).toFixed();
+    out.savingPercent = new Big(1).minus(share).times(100).round(SAVING_PLACES, Big.roundHalfEven).toFixed();
+  }
+  return out;
+}
+
+/** Percent saved by a rate against on-demand (spot), rounded half-even to SAVING_PLACES. */
+export function savingPercent(rate: string, onDemand: string): string | undefined {
+  if (!new Big(onDemand).gt(0)) return undefined;
+  return new Big(1).minus(new Big(rate).div(onDemand)).times(100).round(SAVING_PLACES, Big.roundHalfEven).toFixed();
+}

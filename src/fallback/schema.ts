@@ -4,6 +4,7 @@ import { unitOf } from "../clouds/types.ts";
 import Big from "big.js";
 import { isDecimalString, isZero, lessThan, sameAmount } from "../domain/money.ts";
 import { ARCHITECTURES, type FreeTier, type PriceFields, type PriceTier, UNITS } from "../domain/price.ts";
+import { OFFERING_CLASSES, PAYMENTS, PLAN_TYPES, PURCHASE_OPTIONS, type PurchaseTerms, TERMS, termsKey } from "../domain/purchase.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
 
 /**
@@ -57,6 +58,13 @@ const rowSchema = z.strictObject({
   specSource: z.string().min(1).optional(),
   asOf: isoDate,
   note: z.string().optional(),
+  /** Purchase-option tables only (FORMAT.md, "Purchase options"). */
+  term: z.enum(TERMS).optional(),
+  payment: z.enum(PAYMENTS).optional(),
+  offeringClass: z.enum(OFFERING_CLASSES).optional(),
+  planType: z.enum(PLAN_TYPES).optional(),
+  upfront: positiveDecimal.optional(),
+  termTotal: positiveDecimal.optional(),
 });
 
 const sourceSchema = z.strictObject({ citation, asOf: isoDate.optional(), note: z.string().optional() });
@@ -66,6 +74,8 @@ const tableSchema = z.strictObject({
   service: z.string().min(1),
   /** Set when every row of the file is of one region (rows may then omit theirs). */
   region: z.string().optional(),
+  /** Absent for on-demand tables; a purchase-option table says which option its rows are. */
+  purchaseOption: z.enum(PURCHASE_OPTIONS).exclude(["on-demand"]).optional(),
   sources: z.record(z.string().min(1), sourceSchema).optional(),
   freeTier: z.record(z.string(), z.string()).optional(),
   rows: z.array(z.unknown()),
@@ -80,6 +90,10 @@ export interface FallbackRow extends PriceFields {
   sourceKey?: string;
   specSource?: string;
   note?: string;
+  /** Purchase-option rows: the terms of the price, the one-off fee, Azure's term total. */
+  purchase?: PurchaseTerms;
+  upfront?: string;
+  termTotal?: string;
 }
 
 /** Thrown for a table that cannot be served; the message names the file and the row. */
@@ -115,6 +129,31 @@ export interface LoadedTable {
   file: string;
   rows: FallbackRow[];
   freeTier: FreeTier | undefined;
+  purchaseOption?: PurchaseTerms["option"] | undefined;
+}
+
+/** The key that makes a row unique in its region's table: its id, and its terms if it has any. */
+export function variantKey(row: Pick<FallbackRow, "id" | "purchase">): string {
+  return row.purchase ? `${row.id}\u0000${termsKey(row.purchase)}` : row.id;
+}
+
+/** What a purchase-option row must state (and must not), beyond the on-demand row's contract. */
+function purchaseProblem(option: PurchaseTerms["option"] | undefined, row: z.output<typeof rowSchema>): string | undefined {
+  const given = (["term", "payment", "offeringClass", "planType", "upfront", "termTotal"] as const).filter((k) => row[k] !== undefined);
+  if (option === undefined) return given.length > 0 ? `${given.join(", ")}: only purchase-option tables (with "purchaseOption") have these` : undefined;
+  if (option === "spot") return given.length > 0 ? `${given.join(", ")}: a spot row has no term or payment` : undefined;
+  if (row.term === undefined || row.payment === undefined) return `term and payment are required in a ${option} table`;
+  if (row.offeringClass !== undefined && option !== "reserved") return "offeringClass: only reserved rows have one";
+  if (row.planType !== undefined && option !== "savings-plan") return "planType: only savings-plan rows have one";
+  if (row.termTotal !== undefined && (option !== "reserved" || row.payment !== "all-upfront" || !isZero(row.price) || row.upfront !== undefined)) {
+    return 'termTotal: only on a reserved all-upfront row with price "0" and no upfront (Azure\'s term total)';
+  }
+  const paidUpfront = row.upfront ?? row.termTotal;
+  if (row.payment === "no-upfront" && paidUpfront !== undefined) return "upfront: a no-upfront row has none";
+  if (row.payment !== "no-upfront" && paidUpfront === undefined) return `upfront: required with payment ${row.payment}`;
+  if (row.payment === "partial-upfront" && isZero(row.price)) return "price: a partial-upfront row has a recurring rate above zero";
+  if (row.payment === "all-upfront" && !isZero(row.price)) return 'price: an all-upfront row has no recurring rate (price "0")';
+  return undefined;
 }
 
 /** Validates one table file's text against the catalogue. */
@@ -127,7 +166,7 @@ export function parseTable(file: string, text: string, catalog: TableCatalog): L
   }
   const table = tableSchema.safeParse(json);
   if (!table.success) throw new FallbackTableError(`${file}: ${describeIssues(table.error)}`);
-  const { cloud, service: serviceId, sources = {} } = table.data;
+  const { cloud, service: serviceId, sources = {}, purchaseOption } = table.data;
   const regions = catalog.regions(cloud);
   if (!regions) throw new FallbackTableError(`${file}: cloud "${cloud}" is not one Pricebook knows`);
   const service = catalog.service(cloud, serviceId);
@@ -153,14 +192,20 @@ export function parseTable(file: string, text: string, catalog: TableCatalog): L
     };
     const parsed = rowSchema.safeParse(raw);
     if (!parsed.success) return fail(describeIssues(parsed.error));
-    const { specSource, source, region: rowRegion, ...row } = parsed.data;
+    const { specSource, source, region: rowRegion, term, payment, offeringClass, planType, ...row } = parsed.data;
     const region = rowRegion ?? table.data.region ?? fail("region is required (in the row or the file)");
     if (table.data.region !== undefined && region !== table.data.region) fail(`region must be the file's (${table.data.region})`);
     if (!regions.has(region)) fail(`region: ${regions.explain(region)}`);
     const unit = unitOf(service, row.id);
     if (!unit) fail(`id is not a ${cloud} ${serviceId} item id`);
     if (row.unit !== unit) fail(`unit must be "${unit}" for this id`);
-    if (isZero(row.price) && !service.publishedFree?.includes(row.id)) {
+    const problem = purchaseProblem(purchaseOption, parsed.data);
+    if (problem) fail(problem);
+    const purchase: PurchaseTerms | undefined = purchaseOption
+      ? { option: purchaseOption, ...(term ? { term } : {}), ...(payment ? { payment } : {}), ...(offeringClass ? { offeringClass } : {}), ...(planType ? { planType } : {}) }
+      : undefined;
+    const allUpfront = purchase?.payment === "all-upfront";
+    if (isZero(row.price) && !allUpfront && !service.publishedFree?.includes(row.id)) {
       fail(`price: must be greater than zero${service.publishedFree?.length ? ` (only ${service.publishedFree.join(", ")} is published at $0)` : ""}`);
     }
     if (row.parts) {
@@ -171,7 +216,7 @@ export function parseTable(file: string, text: string, catalog: TableCatalog): L
       const problem = tierProblem(row.tiers, row.price);
       if (problem) fail(problem);
     }
-    const key = `${region}\u0000${row.id}`;
+    const key = `${region}\u0000${variantKey({ id: row.id, ...(purchase ? { purchase } : {}) })}`;
     if (seen.has(key)) fail("duplicate of an earlier row");
     seen.add(key);
     const cited = resolve(source) ?? fail(`source: ${CITE}`);
@@ -183,6 +228,7 @@ export function parseTable(file: string, text: string, catalog: TableCatalog): L
       source: cited.citation,
       ...(Object.hasOwn(sources, source) ? { sourceKey: source } : {}),
       ...(specCited ? { specSource: specCited.citation } : {}),
+      ...(purchase ? { purchase } : {}),
     };
   });
   let freeTier: FreeTier | undefined;
@@ -199,5 +245,6 @@ export function parseTable(file: string, text: string, catalog: TableCatalog): L
     if (problems.length > 0) throw new FallbackTableError(`${file}: ${problems.join("; ")}`);
     freeTier = { ...amounts, source: (cited as { citation: string }).citation, asOf: (asOf ?? cited?.asOf) as string };
   }
-  return { cloud, service: serviceId, file, rows, freeTier };
+  if (purchaseOption && freeTier) throw new FallbackTableError(`${file}: a purchase-option table has no free tier`);
+  return { cloud, service: serviceId, file, rows, freeTier, purchaseOption };
 }

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { FreeTier } from "../domain/price.ts";
-import { type FallbackRow, FallbackTableError, type LoadedTable, parseTable, type TableCatalog } from "./schema.ts";
+import { PURCHASE_OPTIONS, type PurchaseTerms } from "../domain/purchase.ts";
+import { type FallbackRow, FallbackTableError, type LoadedTable, parseTable, type TableCatalog, variantKey } from "./schema.ts";
 
 export { type FallbackRow, FallbackTableError, type LoadedTable, parseTable, type TableCatalog } from "./schema.ts";
 
@@ -11,10 +12,15 @@ export { type FallbackRow, FallbackTableError, type LoadedTable, parseTable, typ
  * `<cloud>/<service>/<region>.json` is read and validated the first time its region is asked for:
  * tens of thousands of rows cost nothing at start-up and no memory until used. Any other file (one
  * table for many regions) is read at start-up. Start-up checks the layout (cloud, service, region of
- * every file name); `npm run fallback:report` and the test suite validate every row.
+ * every file name); `npm run fallback:report` and the test suite validate every row. Purchase-option
+ * tables (`<service>/<option>/<region>.json`: reserved, savings-plan, spot) are kept apart from the
+ * on-demand ones, under the same rules, and only `optionRows` serves them.
  */
 
-/** One region of one service: its rows by id and the free grant its table publishes. */
+type Option = PurchaseTerms["option"];
+const OPTIONS = PURCHASE_OPTIONS.filter((o): o is Option => o !== "on-demand");
+
+/** One region of one service: its rows by id (by id and terms for an option table) and its free grant. */
 interface RegionTable {
   rows: Map<string, FallbackRow>;
   freeTier: FreeTier | undefined;
@@ -23,7 +29,7 @@ interface RegionTable {
 type Slot = RegionTable | { file: string; path: string };
 
 export class FallbackTables {
-  /** `cloud/service` → region → the loaded table, or the file that holds it. */
+  /** `cloud/service` (on-demand) or `cloud/service/option` → region → the loaded table, or its file. */
   readonly #slots = new Map<string, Map<string, Slot>>();
   readonly #catalog: TableCatalog;
   readonly #read: (path: string) => string;
@@ -35,7 +41,7 @@ export class FallbackTables {
   constructor(
     catalog: TableCatalog,
     eager: LoadedTable[],
-    lazy: Array<{ cloud: string; service: string; region: string; file: string; path: string }> = [],
+    lazy: Array<{ cloud: string; service: string; option?: Option | undefined; region: string; file: string; path: string }> = [],
     read: (path: string) => string = (path) => readFileSync(path, "utf8"),
     dir?: string,
   ) {
@@ -45,46 +51,47 @@ export class FallbackTables {
     this.files = [...eager.map((t) => t.file), ...lazy.map((l) => l.file)];
     for (const table of eager) this.#add(table);
     for (const entry of lazy) {
-      const byRegion = this.#byRegion(entry.cloud, entry.service);
+      const byRegion = this.#byRegion(entry.cloud, entry.service, entry.option);
       if (byRegion.has(entry.region)) {
-        throw new FallbackTableError(`${entry.file}: ${entry.cloud} ${entry.service} ${entry.region} is also defined in another file`);
+        throw new FallbackTableError(`${entry.file}: ${entry.cloud} ${entry.service}${entry.option ? ` ${entry.option}` : ""} ${entry.region} is also defined in another file`);
       }
       byRegion.set(entry.region, { file: entry.file, path: entry.path });
     }
   }
 
-  #byRegion(cloud: string, service: string): Map<string, Slot> {
-    const key = `${cloud}/${service}`;
+  #byRegion(cloud: string, service: string, option?: Option): Map<string, Slot> {
+    const key = option ? `${cloud}/${service}/${option}` : `${cloud}/${service}`;
     let byRegion = this.#slots.get(key);
     if (!byRegion) this.#slots.set(key, (byRegion = new Map()));
     return byRegion;
   }
 
   #add(table: LoadedTable): void {
-    const byRegion = this.#byRegion(table.cloud, table.service);
+    const byRegion = this.#byRegion(table.cloud, table.service, table.purchaseOption);
     for (const row of table.rows) {
       let slot = byRegion.get(row.region) as RegionTable | undefined;
       if (!slot) byRegion.set(row.region, (slot = { rows: new Map(), freeTier: table.freeTier }));
-      if (slot.rows.has(row.id)) {
+      if (slot.rows.has(variantKey(row))) {
         throw new FallbackTableError(`${table.file}: ${table.cloud} ${table.service} ${row.region} ${row.id} is defined in two files`);
       }
-      slot.rows.set(row.id, row);
+      slot.rows.set(variantKey(row), row);
     }
   }
 
   /** The region's table, read and validated on first use. */
-  #table(cloud: string, service: string, region: string): RegionTable | undefined {
-    const byRegion = this.#slots.get(`${cloud}/${service}`);
+  #table(cloud: string, service: string, region: string, option?: Option): RegionTable | undefined {
+    const byRegion = this.#slots.get(option ? `${cloud}/${service}/${option}` : `${cloud}/${service}`);
     const slot = byRegion?.get(region);
     if (!slot || "rows" in slot) return slot;
     const table = parseTable(slot.file, this.#read(slot.path), this.#catalog);
-    if (table.cloud !== cloud || table.service !== service) {
-      throw new FallbackTableError(`${slot.file}: declares ${table.cloud} ${table.service}, but its path says ${cloud} ${service}`);
+    if (table.cloud !== cloud || table.service !== service || table.purchaseOption !== option) {
+      const said = (o: string | undefined) => (o ? ` ${o}` : " on-demand");
+      throw new FallbackTableError(`${slot.file}: declares ${table.cloud} ${table.service}${said(table.purchaseOption)}, but its path says ${cloud} ${service}${said(option)}`);
     }
     const rows = new Map<string, FallbackRow>();
     for (const row of table.rows) {
       if (row.region !== region) throw new FallbackTableError(`${slot.file}: row ${row.id} is of region ${row.region}, but the file is ${region}.json`);
-      rows.set(row.id, row);
+      rows.set(variantKey(row), row);
     }
     const loaded = { rows, freeTier: table.freeTier };
     byRegion?.set(region, loaded);
@@ -105,6 +112,24 @@ export class FallbackTables {
     return [...(this.#slots.get(`${cloud}/${service}`)?.keys() ?? [])].sort();
   }
 
+  /** A purchase option's rows of one service in one region (every term and payment), in table order. */
+  optionRows(cloud: string, service: string, option: Option, region: string): FallbackRow[] {
+    return [...(this.#table(cloud, service, region, option)?.rows.values() ?? [])];
+  }
+
+  /** Regions with a table of the purchase option for the service, sorted. */
+  optionRegions(cloud: string, service: string, option: Option): string[] {
+    return [...(this.#slots.get(`${cloud}/${service}/${option}`)?.keys() ?? [])].sort();
+  }
+
+  /** Every (cloud, service, option, region) there is a purchase-option table for. */
+  *optionKeys(): Generator<{ cloud: string; service: string; option: Option; region: string }> {
+    for (const [key, byRegion] of this.#slots) {
+      const [cloud, service, option] = key.split("/") as [string, string, Option | undefined];
+      if (option) for (const region of [...byRegion.keys()].sort()) yield { cloud, service, option, region };
+    }
+  }
+
   /** The ids the service has a row for in the region. */
   ids(cloud: string, service: string, region: string): Set<string> {
     return new Set(this.#table(cloud, service, region)?.rows.keys());
@@ -122,10 +147,11 @@ export class FallbackTables {
     return n;
   }
 
-  /** Every (cloud, service, region) there is a table for. */
+  /** Every (cloud, service, region) there is an on-demand table for. */
   *keys(): Generator<{ cloud: string; service: string; region: string }> {
     for (const [key, byRegion] of this.#slots) {
-      const [cloud, service] = key.split("/") as [string, string];
+      const [cloud, service, option] = key.split("/") as [string, string, string | undefined];
+      if (option) continue;
       for (const region of [...byRegion.keys()].sort()) yield { cloud, service, region };
     }
   }
@@ -170,7 +196,7 @@ function jsonFiles(dir: string): string[] {
  */
 export function loadFallbackTables(dir: string, catalog: TableCatalog, clouds: readonly string[]): FallbackTables {
   const eager: LoadedTable[] = [];
-  const lazy: Array<{ cloud: string; service: string; region: string; file: string; path: string }> = [];
+  const lazy: Array<{ cloud: string; service: string; option?: Option; region: string; file: string; path: string }> = [];
   for (const cloud of clouds) {
     const cloudDir = join(dir, cloud);
     let files: string[];
@@ -183,13 +209,14 @@ export function loadFallbackTables(dir: string, catalog: TableCatalog, clouds: r
     for (const path of files) {
       const file = relative(process.cwd(), path) || path;
       const parts = relative(cloudDir, path).split(sep);
-      if (parts.length === 2) {
-        const [service, name] = parts as [string, string];
+      const option = parts.length === 3 ? OPTIONS.find((o) => o === parts[1]) : undefined;
+      if (parts.length === 2 || option) {
+        const [service, name] = [parts[0], parts[parts.length - 1]] as [string, string];
         const region = name.slice(0, -".json".length);
         if (!catalog.service(cloud, service)) throw new FallbackTableError(`${file}: "${service}" is not a ${cloud} service Pricebook prices`);
         const regions = catalog.regions(cloud);
         if (!regions?.has(region)) throw new FallbackTableError(`${file}: the file name must be a region: ${regions?.explain(region) ?? "unknown cloud"}`);
-        lazy.push({ cloud, service, region, file, path });
+        lazy.push({ cloud, service, ...(option ? { option } : {}), region, file, path });
         continue;
       }
       const table = parseTable(file, readFileSync(path, "utf8"), catalog);

@@ -1,5 +1,6 @@
 import type { AnyServiceDef } from "../clouds/types.ts";
 import type { PriceProvider, PriceQuestion, PriceSet } from "../domain/price.ts";
+import { termsKey } from "../domain/purchase.ts";
 import { ApiError, type Problem, toProblem } from "../errors.ts";
 import { type Offerings, offerings, pick } from "./select.ts";
 
@@ -24,9 +25,9 @@ function ok(q: PriceQuestion, set: PriceSet): BatchAnswer {
   return { status: 200, body: { cloud: q.cloud, service: q.service, region: q.region, currency: "USD", ...set } };
 }
 
-/** Questions that can share one lookup: same cloud, service, region and filter. */
+/** Questions that can share one lookup: same cloud, service, region, filter and purchase option. */
 function groupKey(q: PriceQuestion): string {
-  return JSON.stringify([q.cloud, q.service, q.region, q.filter ?? {}]);
+  return JSON.stringify([q.cloud, q.service, q.region, q.filter ?? {}, q.purchase ? termsKey(q.purchase) : "on-demand"]);
 }
 
 /**

@@ -25,7 +25,10 @@ export interface LimiterOptions {
  * slot of the account's token bucket (burst `b`, one token every `T` ms) and is told how long to wait
  * for it. State is a single timestamp that expires by itself, so a Redis that restarts empty simply
  * starts a fresh bucket. A reservation that would wait past the caller's deadline is refused (-1)
- * without being taken.
+ * without being taken. A bucket Redis does not know (Redis restarted empty, or the first call ever)
+ * starts EMPTY, not full: while Redis was away the instances paced alone and may have spent the
+ * account's burst, so the fleet earns its burst back at the steady rate. The state outlives a full
+ * refill by a day, so an idle fleet still finds its bucket full.
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -33,13 +36,15 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 local maxWait = tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local stored = redis.call('GET', KEYS[1])
+local tat
+if stored then tat = tonumber(stored) else tat = now + tolerance end
 if tat < now then tat = now end
 local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
 if wait > maxWait then return -1 end
 local nextTat = tat + interval
-redis.call('SET', KEYS[1], nextTat, 'PX', math.ceil(nextTat - now + tolerance + 1000))
+redis.call('SET', KEYS[1], nextTat, 'PX', math.ceil(nextTat - now + tolerance + 86400000))
 return wait
 `;
 
@@ -79,8 +84,9 @@ export class UpstreamLimiter {
 
   constructor(options: LimiterOptions) {
     this.#options = options;
-    const rate = options.ratePerSecond * options.localShare;
-    const bucket = Math.max(1, Math.floor(options.burst * options.localShare));
+    // Alone, each instance keeps to its share of the same 80% the fleet plans to use.
+    const rate = options.ratePerSecond * HEADROOM * options.localShare;
+    const bucket = Math.max(1, Math.floor(options.burst * HEADROOM * options.localShare));
     this.#local = new TokenBucket(bucket, Math.max(1, Math.round(1000 / rate)));
     this.#queue = new FairQueue(options.maxConcurrent);
     this.#redis = options.redis;

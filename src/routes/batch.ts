@@ -8,6 +8,7 @@ import { fieldErrors } from "../http/problem.ts";
 import { defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
 import { type BatchQuestion, runBatch } from "../pricing/batch.ts";
+import { purchaseParams, splitPurchase } from "../pricing/purchase-params.ts";
 import { knownIds } from "./prices.ts";
 import { authProblems, ProblemSchema, problemResponse, querySchema, regionField } from "./schemas.ts";
 
@@ -96,6 +97,7 @@ export function batchRoutes(deps: BatchRouteDeps) {
         service: z.literal(service.id),
         region: regionField(cloud.regions),
         ...service.params,
+        ...purchaseParams,
       });
       entries.set(`${cloud.id}/${service.id}`, { cloud, service, schema });
     }
@@ -120,10 +122,11 @@ export function batchRoutes(deps: BatchRouteDeps) {
     }
     const parsed = entry.schema.safeParse({ ...(raw as object), cloud });
     if (!parsed.success) return invalid(fieldErrors(parsed.error));
-    const { region, cloud: _c, service: _s, ...params } = parsed.data as { region: string; cloud: string; service: string } & Record<string, unknown>;
+    const { region, cloud: _c, service: _s, ...all } = parsed.data as { region: string; cloud: string; service: string } & Record<string, unknown>;
     try {
+      const { purchase, rest: params } = splitPurchase(all);
       const ctx: QuestionContext = { knownIds: knownIds(deps.tables, entry.cloud.id, entry.service.id, region), suggestions };
-      const question = { cloud, service, region, ...entry.service.question(params, ctx) };
+      const question = { cloud, service, region, ...entry.service.question(params, ctx), ...(purchase ? { purchase } : {}) };
       return { question, service: entry.service, prices: deps.prices(cloud) };
     } catch (error) {
       if (error instanceof ApiError) return invalid(error.errors ?? [{ parameter: "(query)", message: error.message }]);

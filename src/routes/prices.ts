@@ -5,6 +5,7 @@ import type { FallbackTables } from "../fallback/tables.ts";
 import type { AppEnv } from "../http/env.ts";
 import { defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
+import { purchaseParams, splitPurchase } from "../pricing/purchase-params.ts";
 import { authProblems, priceResponseSchema, problemResponse, querySchema, regionParam } from "./schemas.ts";
 
 const errorResponses = {
@@ -81,7 +82,7 @@ export function priceRoutes(deps: PriceRouteDeps): OpenAPIHono<AppEnv> {
         tags: ["prices"],
         summary: service.summary,
         ...(service.description ? { description: service.description } : {}),
-        request: { query: querySchema({ region, ...service.params }) },
+        request: { query: querySchema({ region, ...service.params, ...purchaseParams }) },
         responses: {
           200: {
             description: "Prices",
@@ -91,9 +92,10 @@ export function priceRoutes(deps: PriceRouteDeps): OpenAPIHono<AppEnv> {
         },
       });
       router.openapi(route, async (c) => {
-        const { region: where, ...params } = c.req.valid("query") as { region: string } & Record<string, unknown>;
+        const { region: where, ...all } = c.req.valid("query") as { region: string } & Record<string, unknown>;
+        const { purchase, rest: params } = splitPurchase(all);
         const ctx: QuestionContext = { knownIds: knownIds(deps.tables, cloud.id, service.id, where), suggestions: { remaining: GET_SUGGESTIONS } };
-        const question = { cloud: cloud.id, service: service.id, region: where, ...service.question(params, ctx) };
+        const question = { cloud: cloud.id, service: service.id, region: where, ...service.question(params, ctx), ...(purchase ? { purchase } : {}) };
         const set = await prices.price(question, { signal: c.get("signal") });
         c.set("source", set.items[0]?.source);
         const body: PriceResponseBody = { cloud: cloud.id, service: service.id, region: where, currency: "USD", ...set };

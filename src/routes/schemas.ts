@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ARCHITECTURES, SOURCES, UNITS } from "../domain/price.ts";
+import { OFFERING_CLASSES, PAYMENTS, PLAN_TYPES, TERMS } from "../domain/purchase.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
 import { ERROR_STATUS } from "../errors.ts";
 
@@ -56,6 +57,37 @@ export const PricePartSchema = z
   })
   .openapi("PricePart");
 
+const decimalText = (description: string, example?: string) => z.string().openapi({ description, ...(example ? { example } : {}) });
+
+export const PurchaseSchema = z
+  .object({
+    option: z.enum(["reserved", "savings-plan", "spot"]),
+    term: z.enum(TERMS).optional(),
+    payment: z.enum(PAYMENTS).optional(),
+    offeringClass: z.enum(OFFERING_CLASSES).optional(),
+    planType: z.enum(PLAN_TYPES).optional(),
+    recurring: decimalText("The recurring rate per unit, as published.", "0.06"),
+    upfront: decimalText("The one-off fee for the term, as published (\"0\" when none).", "0"),
+    upfrontIsTermTotal: z.boolean().optional().openapi({ description: "Azure reservations: `upfront` is the Retail Prices API's term total (its unit says \"1 Hour\"; it is the whole term)." }),
+    effectiveHourly: decimalText("recurring + upfront ÷ (years × 8,760 h): the item's `price`.", "0.06"),
+    effectiveHourlyExact: z.boolean().openapi({ description: "false when upfront ÷ hours does not terminate and effectiveHourly is rounded half-even to 10 places." }),
+    termCost: decimalText("recurring × term hours + upfront, exact.").optional(),
+    onDemandPrice: decimalText("The on-demand price compared with.").optional(),
+    onDemandSource: z.string().optional(),
+    onDemandAsOf: z.string().optional(),
+    onDemandUnavailable: z.string().optional().openapi({ description: "Why there is no on-demand price to compare with." }),
+    savingPercent: decimalText("Percent saved against on-demand every hour of the term (4 places, half-even; negative when dearer).", "37.5").optional(),
+    breakEvenUtilisation: decimalText("Share of the term's hours below which on-demand is cheaper: term cost ÷ (on-demand × term hours), 6 places half-even.", "0.625").optional(),
+    availabilityZone: z.string().optional(),
+    pointInTime: z.string().optional().openapi({ description: "Spot: when this price was set. A spot price is a point in time." }),
+    interruption: z
+      .object({ band: z.string(), savingsPercent: z.string().optional(), source: z.string(), asOf: z.string() })
+      .optional()
+      .openapi({ description: "Spot: AWS Spot Advisor's interruption-frequency band (\"<5%\" … \">20%\")." }),
+    note: z.string().optional(),
+  })
+  .openapi("Purchase", { description: "How a price bought other than on demand was computed, and how it compares with on-demand." });
+
 export const PriceItemSchema = z
   .object({
     id: z.string().openapi({ example: "m5.large" }),
@@ -85,6 +117,7 @@ export const PriceItemSchema = z
     sku: z.string().optional(),
     source: z.enum(SOURCES).openapi({ description: "Where this price came from." }),
     asOf: z.string().openapi({ description: "Date of the data behind the price.", example: "2025-11-01" }),
+    purchase: PurchaseSchema.optional(),
   })
   .openapi("PriceItem");
 

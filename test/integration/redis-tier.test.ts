@@ -106,6 +106,21 @@ describe.skipIf(!url)("Redis tier (real Redis)", () => {
     redis.disconnect();
   });
 
+  it("a bucket Redis does not know starts empty: no fresh burst after Redis lost its data", async () => {
+    const metrics = new Metrics();
+    const redis = createRedis(url as string, logger, "test-limiter-empty");
+    await eventually(() => redis.status === "ready");
+    await redis.del("pricebook:pace:empty-start");
+    // 20/s with a burst of 20: a full bucket would let 12 calls out at once (16 at 80%); an empty one
+    // spaces them at 1000 / (20 × 0.8) = 62.5 ms, so 12 calls take at least 11 × 62.5 ms.
+    const limiter = new UpstreamLimiter({ api: "empty-start", ratePerSecond: 20, burst: 20, localShare: 1, maxConcurrent: 12, redis, metrics, logger });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => limiter.schedule(async () => i)));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(650);
+    await limiter.close();
+    redis.disconnect();
+  });
+
   it("the shared limiter survives a Redis that lost its data", async () => {
     const metrics = new Metrics();
     const redis = createRedis(url as string, logger, "test-limiter");
