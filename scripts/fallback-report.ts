@@ -73,6 +73,31 @@ if (values.missing) {
   console.log(`${service} ${region}: ${missing.length} offered types without a price: ${[...families].map(([f, n]) => `${f} ${n}`).join(", ")}\n`);
 }
 
+// Purchase-option tables (reserved, savings-plan, spot): every file read and validated here, with
+// the terms each region sells and how many of its rows have an on-demand row to compare with.
+const byOption = new Map<string, Array<{ region: string; rows: number; terms: Set<string>; withOnDemand: number }>>();
+for (const { cloud, service, option, region } of tables.optionKeys()) {
+  const rows = tables.optionRows(cloud, service, option, region);
+  all.push(...rows.map((row) => ({ cloud, service, row })));
+  const onDemand = tables.ids(cloud, service, region);
+  const key = `${cloud} ${service} ${option}`;
+  const list = byOption.get(key) ?? [];
+  list.push({
+    region,
+    rows: rows.length,
+    terms: new Set(rows.map((r) => [r.purchase?.term, r.purchase?.payment, r.purchase?.offeringClass ?? r.purchase?.planType].filter(Boolean).join(" ") || "-")),
+    withOnDemand: rows.filter((r) => onDemand.has(r.id)).length,
+  });
+  byOption.set(key, list);
+}
+for (const [key, list] of byOption) {
+  console.log(`${key}: ${list.length} regions, ${list.reduce((n, r) => n + r.rows, 0)} rows`);
+  table(
+    ["region", "rows", "with on-demand", "terms"],
+    list.map((r) => [r.region, String(r.rows), `${r.withOnDemand}/${r.rows}`, [...r.terms].sort().join(", ")]),
+  );
+}
+
 const sources = new Map<string, number>();
 // Rows cited by a file's source key are counted by key (one source may be cited per region file).
 for (const { row } of all) {

@@ -84,9 +84,11 @@ export class UpstreamLimiter {
 
   constructor(options: LimiterOptions) {
     this.#options = options;
-    // Alone, each instance keeps to its share of the same 80% the fleet plans to use.
-    const rate = options.ratePerSecond * HEADROOM * options.localShare;
-    const bucket = Math.max(1, Math.floor(options.burst * HEADROOM * options.localShare));
+    // A fleet instance pacing alone (its Redis away) keeps to its share of the same 80% the fleet
+    // plans to use; an instance without Redis is the whole fleet and has the account's bucket.
+    const headroom = options.redis ? HEADROOM : 1;
+    const rate = options.ratePerSecond * headroom * options.localShare;
+    const bucket = Math.max(1, Math.floor(options.burst * headroom * options.localShare));
     this.#local = new TokenBucket(bucket, Math.max(1, Math.round(1000 / rate)));
     this.#queue = new FairQueue(options.maxConcurrent);
     this.#redis = options.redis;

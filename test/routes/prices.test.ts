@@ -45,8 +45,9 @@ function rawRows(service: string): Array<RawRow & { region: string }> {
   const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json"));
   const out: Array<RawRow & { region: string }> = [];
   for (const file of files) {
-    const table = JSON.parse(readFileSync(join(dir, file), "utf8")) as { service: string; region?: string; rows: RawRow[] };
-    if (table.service !== service) continue;
+    const table = JSON.parse(readFileSync(join(dir, file), "utf8")) as { service: string; region?: string; purchaseOption?: string; rows: RawRow[] };
+    // On-demand tables only: purchase-option tables have their own test (purchase-options.test.ts).
+    if (table.service !== service || table.purchaseOption !== undefined) continue;
     for (const row of table.rows) out.push({ ...row, region: (row.region ?? table.region) as string });
   }
   return out;
@@ -277,7 +278,7 @@ describe("region and parameter validation", () => {
   it("rejects unknown parameters, naming them and the allowed ones", async () => {
     const body = await problem("/v1/prices/aws/eks?region=us-east-1&regoin=eu-west-1", 400);
     expect(body.errors).toEqual([
-      { parameter: "regoin", message: "unknown parameter; allowed parameters: region" },
+      { parameter: "regoin", message: "unknown parameter; allowed parameters: region, purchaseOption, term, payment, offeringClass, planType" },
     ]);
   });
 

@@ -221,7 +221,7 @@ describe("errors a person will make", () => {
       expect(r.status).toBe(400);
       expect(r.body.requestId).toBe(requestId);
     }
-    expect(results[0]?.body.errors).toEqual([{ parameter: "queries[0].regoin", message: "unknown parameter; allowed parameters: cloud, service, region" }]);
+    expect(results[0]?.body.errors).toEqual([{ parameter: "queries[0].regoin", message: "unknown parameter; allowed parameters: cloud, service, region, purchaseOption, term, payment, offeringClass, planType" }]);
     expect(results[1]?.body.errors?.[0]?.message).toContain("did you mean m5.large");
     expect(results[2]?.body.errors?.[0]).toMatchObject({ parameter: "queries[2].service", message: expect.stringContaining("must be one of eks, ec2, lambda, sagemaker") });
     expect(results[3]?.body.errors?.[0]).toMatchObject({ parameter: "queries[3].cloud", message: expect.stringContaining("did you mean aws") });

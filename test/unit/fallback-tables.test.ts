@@ -74,6 +74,25 @@ describe("fallback tables", () => {
     expect([...tables.allRows()].length).toBeGreaterThan(0);
   });
 
+  it("validates every shipped purchase-option table; each row is of an item its region prices on demand, in the same unit", () => {
+    const tables = loadFallbackTables("fallback-pricing");
+    const options = new Set<string>();
+    let rows = 0;
+    for (const { cloud, service, option, region } of tables.optionKeys()) {
+      options.add(`${cloud}/${service}/${option}`);
+      for (const row of tables.optionRows(cloud, service, option, region)) {
+        rows++;
+        const onDemand = tables.get(cloud, service, region, row.id);
+        expect(onDemand, `${cloud} ${service} ${option} ${region} ${row.id}`).toBeDefined();
+        expect(row.unit).toBe(onDemand?.unit);
+        expect(row.purchase?.option).toBe(option);
+      }
+    }
+    // Reserved on every cloud, spot where it is published (Azure, GCP), savings plans where sourced (Azure).
+    expect([...options].sort()).toEqual(["aws/ec2/reserved", "azure/vm/reserved", "azure/vm/savings-plan", "azure/vm/spot", "gcp/compute/reserved", "gcp/compute/spot"]);
+    expect(rows).toBeGreaterThan(100_000);
+  });
+
   it.each([
     ["a float price", { price: 0.1 }, /rows\[0\] \(id control-plane.standard, region us-east-1\): price:/],
     ["a zero price", { price: "0" }, /price: must be greater than zero/],
