@@ -1,5 +1,6 @@
 import Big from "big.js";
 import type { PriceItem, PriceTier } from "../domain/price.ts";
+import { HOURS_PER_YEAR, TERM_YEARS } from "../domain/purchase.ts";
 
 /**
  * The arithmetic of cost, in one place (estimates, comparisons and the run-rate of what is running
@@ -108,4 +109,21 @@ export function commitmentRates(recurring: string, upfront: string, termHours: n
 export function savingPercent(rate: string, onDemand: string): string | undefined {
   if (!new Big(onDemand).gt(0)) return undefined;
   return new Big(1).minus(new Big(rate).div(onDemand)).times(100).round(SAVING_PLACES, Big.roundHalfEven).toFixed();
+}
+
+export const COMMITMENT_NOTE =
+  "a reserved or savings-plan commitment is paid for every hour of its term whether the instance runs or not: its month is the term's exact cost × hoursPerMonth ÷ term hours";
+
+/**
+ * A committed item's charge for `quantity` units over a month: from the term's exact cost (recurring ×
+ * term hours + upfront), not from the rounded effective rate, so 3 × $494 a year is $123.5 a month of
+ * 730 hours exactly. Undefined for an item that is not committed.
+ */
+export function commitmentCharge(item: Pick<PriceItem, "purchase">, quantity: Big.BigSource, hoursPerMonth: Big.BigSource): { hourly: Big; monthly: Big } | undefined {
+  const p = item.purchase;
+  if (!p?.term || p.termCost === undefined) return undefined;
+  const termHours = new Big(TERM_YEARS[p.term] * HOURS_PER_YEAR);
+  const perTerm = new Big(p.termCost).times(quantity);
+  const round = (v: Big) => v.round(EFFECTIVE_RATE_PLACES, Big.roundHalfEven);
+  return { hourly: round(perTerm.div(termHours)), monthly: round(perTerm.times(hoursPerMonth).div(termHours)) };
 }

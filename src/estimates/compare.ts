@@ -10,6 +10,16 @@ import { searchInstances } from "../pricing/instances.ts";
 import { count } from "./fields.ts";
 import type { Estimator } from "./line.ts";
 import { type EstimateAnswer, runEstimate } from "./run.ts";
+import { describeTerms, type PurchaseOption } from "../domain/purchase.ts";
+import { parsePurchase, purchaseParams } from "../pricing/purchase-params.ts";
+
+/** Marks a line that runs instances (the lines a purchase option applies to). */
+const INSTANCES = Symbol("instances");
+
+/** A purchase option as an estimate line's fields. */
+function purchaseFields(p: PurchaseOption): Record<string, string> {
+  return Object.fromEntries(Object.entries({ purchaseOption: p.option, term: p.term, payment: p.payment, offeringClass: p.offeringClass, planType: p.planType }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+}
 
 /**
  * `POST /v1/compare`: one cloud-neutral workload (a Kubernetes cluster, functions, VMs) priced on each
@@ -60,6 +70,8 @@ export const CompareRequest = z.strictObject({
     .max(20, "at most 20 VM groups")
     .optional(),
   freeTier: z.boolean({ error: "freeTier must be true or false" }).default(true),
+  /** Beside on-demand: how the instances (Kubernetes nodes, VMs) could be bought instead. */
+  purchaseOptions: z.array(z.strictObject(purchaseParams)).max(6, "at most 6 purchase options").optional(),
 });
 
 export interface Choice {
@@ -80,6 +92,8 @@ export interface CloudComparison {
   monthly: Money | null;
   complete: boolean;
   notes: string[];
+  /** The same workload with its instances bought each way the request asked (`purchaseOptions`). */
+  options?: Array<{ purchase: string; monthly: Money | null; complete: boolean; estimate: EstimateAnswer | null }>;
 }
 
 export interface CompareAnswer {
@@ -87,6 +101,8 @@ export interface CompareAnswer {
   clouds: CloudComparison[];
   /** Clouds whose estimate is complete, cheapest first; incomplete ones follow, unranked. */
   ranking: Array<{ rank: number | null; cloud: string; monthly: Money | null; complete: boolean }>;
+  /** With `purchaseOptions`: every complete (cloud, purchase option), cheapest first, on-demand included. */
+  cheapest?: Array<{ rank: number; cloud: string; purchase: string; monthly: Money }>;
   notes: string[];
 }
 
@@ -126,13 +142,28 @@ export async function runCompare(body: unknown, deps: CompareDeps, signal?: Abor
     else places.push({ cloud, region });
   }
   if (errors.length > 0) throw new ApiError("invalid_request", "invalid regions", { errors });
+  const options: PurchaseOption[] = [];
+  for (const [i, raw] of (req.purchaseOptions ?? []).entries()) {
+    const parsed = parsePurchase(raw);
+    if ("errors" in parsed) errors.push(...parsed.errors.map((e) => ({ ...e, parameter: `purchaseOptions[${i}].${e.parameter}` })));
+    else if (parsed.purchase) options.push(parsed.purchase);
+  }
+  if (errors.length > 0) throw new ApiError("invalid_request", "invalid purchase options", { errors });
 
-  const compared = await Promise.all(places.map((p) => compareOn(p.cloud, p.region, req, deps, signal)));
+  const compared = await Promise.all(places.map((p) => compareOn(p.cloud, p.region, req, options, deps, signal)));
   const ranked = compared.filter((c) => c.complete && c.monthly).sort((a, b) => new Big(a.monthly?.amount ?? 0).cmp(b.monthly?.amount ?? 0));
   const unranked = compared.filter((c) => !ranked.includes(c));
+  const cheapest = compared
+    .flatMap((c) => [
+      ...(c.complete && c.monthly ? [{ cloud: c.cloud, purchase: "on-demand", monthly: c.monthly }] : []),
+      ...(c.options ?? []).filter((o) => o.complete && o.monthly).map((o) => ({ cloud: c.cloud, purchase: o.purchase, monthly: o.monthly as Money })),
+    ])
+    .sort((a, b) => new Big(a.monthly.amount).cmp(b.monthly.amount))
+    .map((c, i) => ({ rank: i + 1, ...c }));
   return {
     currency: "USD",
     clouds: compared,
+    ...(options.length > 0 ? { cheapest } : {}),
     ranking: [
       ...ranked.map((c, i) => ({ rank: i + 1, cloud: c.cloud, monthly: c.monthly, complete: true })),
       ...unranked.map((c) => ({ rank: null, cloud: c.cloud, monthly: c.monthly, complete: false })),
@@ -145,10 +176,17 @@ export async function runCompare(body: unknown, deps: CompareDeps, signal?: Abor
   };
 }
 
-async function compareOn(cloud: CloudPlugin, region: string, req: z.output<typeof CompareRequest>, deps: CompareDeps, signal?: AbortSignal): Promise<CloudComparison> {
+async function compareOn(
+  cloud: CloudPlugin,
+  region: string,
+  req: z.output<typeof CompareRequest>,
+  options: readonly PurchaseOption[],
+  deps: CompareDeps,
+  signal?: AbortSignal,
+): Promise<CloudComparison> {
   const map = cloud.workloads;
   const choices: Choice[] = [];
-  const lines: Array<Record<string, unknown>> = [];
+  const lines: Array<Record<string | symbol, unknown>> = [];
   const notes: string[] = [];
   const missing: string[] = [];
   const head = (service: string, id: string) => ({ id, cloud: cloud.id, service, region });
@@ -158,7 +196,7 @@ async function compareOn(cloud: CloudPlugin, region: string, req: z.output<typeo
       const k = req.kubernetes;
       const fit = await cheapestFit(cloud, region, k, deps, signal);
       choices.push(choiceOf("kubernetes.nodes", fit));
-      lines.push({ ...head(map.kubernetes.service, "kubernetes"), ...map.kubernetes.line({ clusters: k.clusters, nodeType: fit.choice?.id, nodes: fit.choice ? k.nodes : 0 }) });
+      lines.push({ ...head(map.kubernetes.service, "kubernetes"), ...map.kubernetes.line({ clusters: k.clusters, nodeType: fit.choice?.id, nodes: fit.choice ? k.nodes : 0 }), [INSTANCES]: true });
       notes.push(...map.kubernetes.notes);
     }
   }
@@ -176,14 +214,39 @@ async function compareOn(cloud: CloudPlugin, region: string, req: z.output<typeo
     }
     const fit = await cheapestFit(cloud, region, vm, deps, signal);
     choices.push(choiceOf(`vms[${i}]`, fit));
-    if (fit.choice) lines.push({ ...head(fit.choice.service, `vms[${i}]`), ...map.vms.line({ type: fit.choice.id, count: vm.count }) });
+    if (fit.choice) lines.push({ ...head(fit.choice.service, `vms[${i}]`), ...map.vms.line({ type: fit.choice.id, count: vm.count }), [INSTANCES]: true });
   }
   const unfit = choices.filter((c) => c.type === null);
-  let estimate: EstimateAnswer | null = null;
-  if (lines.length > 0) estimate = await runEstimate({ lines, freeTier: req.freeTier }, deps, signal);
-  const complete = missing.length === 0 && unfit.length === 0 && (estimate?.total.complete ?? false);
+  // Each purchase option prices the same lines with the option on the lines that run instances.
+  const priced = async (purchase: PurchaseOption | undefined) => {
+    if (lines.length === 0) return null;
+    const asked = lines.map((line) => {
+      const { [INSTANCES]: runsInstances, ...rest } = line;
+      return purchase && runsInstances ? { ...rest, ...purchaseFields(purchase) } : rest;
+    });
+    return runEstimate({ lines: asked, freeTier: req.freeTier }, deps, signal);
+  };
+  const estimate = await priced(undefined);
+  const isComplete = (e: EstimateAnswer | null) => missing.length === 0 && unfit.length === 0 && (e?.total.complete ?? false);
+  const complete = isComplete(estimate);
   if (missing.length > 0) notes.push(`${cloud.title} has no mapping in Pricebook for: ${missing.join(", ")}`);
-  return { cloud: cloud.id, region, choices, estimate, monthly: estimate?.total.monthly ?? null, complete, notes: [...new Set(notes)] };
+  const alternatives = await Promise.all(
+    options.map(async (purchase) => {
+      const e = await priced(purchase);
+      return { purchase: describeTerms(purchase), monthly: e?.total.monthly ?? null, complete: isComplete(e), estimate: e };
+    }),
+  );
+  if (options.length > 0) notes.push("purchase options apply to the instances (Kubernetes nodes, VMs), chosen by their on-demand price; control planes and functions stay on demand");
+  return {
+    cloud: cloud.id,
+    region,
+    choices,
+    estimate,
+    monthly: estimate?.total.monthly ?? null,
+    complete,
+    notes: [...new Set(notes)],
+    ...(options.length > 0 ? { options: alternatives } : {}),
+  };
 }
 
 function choiceOf(what: string, fit: Awaited<ReturnType<typeof cheapestFit>>): Choice {

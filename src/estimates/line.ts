@@ -3,7 +3,8 @@ import type { z } from "@hono/zod-openapi";
 import type { Money } from "../domain/money.ts";
 import { money } from "../domain/money.ts";
 import type { FreeTier, PriceItem, Source, Unit } from "../domain/price.ts";
-import { type Band, HOURS_PER_MONTH, hourlyCharge, usageCharge } from "./arithmetic.ts";
+import { describeTerms, type PurchaseDetails } from "../domain/purchase.ts";
+import { type Band, COMMITMENT_NOTE, commitmentCharge, HOURS_PER_MONTH, hourlyCharge, usageCharge } from "./arithmetic.ts";
 import type { Priced } from "./lookup.ts";
 
 /**
@@ -29,6 +30,8 @@ export interface EstimateItem {
   freeTier?: { quantity: string; note: string };
   source: Source;
   asOf: string;
+  /** Bought other than on demand: the terms, and how `price` (the effective rate) was computed. */
+  purchase?: PurchaseDetails;
 }
 
 export interface EstimateLine {
@@ -103,7 +106,13 @@ export class LineBuilder {
     const priced = this.prices(service, id);
     if ("reason" in priced) return this.unavailable(id, priced.reason);
     const { item } = priced;
-    const { hourly, monthly } = hourlyCharge(item.price, quantity, hours);
+    const committed = commitmentCharge(item, quantity, this.ctx.hoursPerMonth);
+    if (committed) {
+      // A commitment is paid for every hour of its term, whether the instance runs or not.
+      hours = this.ctx.hoursPerMonth;
+      this.note(COMMITMENT_NOTE);
+    }
+    const { hourly, monthly } = committed ?? hourlyCharge(item.price, quantity, hours);
     this.#hourly = this.#hourly.plus(hourly);
     this.#monthly = this.#monthly.plus(monthly);
     this.#items.push({
@@ -143,7 +152,15 @@ export class LineBuilder {
   }
 
   #base(item: PriceItem, what: string | undefined) {
-    return { item: item.id, description: what ?? item.description, unit: item.unit, price: item.price, source: item.source, asOf: item.asOf };
+    return {
+      item: item.id,
+      description: what ? `${what}${item.purchase ? ` (${describeTerms(item.purchase)})` : ""}` : item.description,
+      unit: item.unit,
+      price: item.price,
+      source: item.source,
+      asOf: item.asOf,
+      ...(item.purchase ? { purchase: item.purchase } : {}),
+    };
   }
 
   build(head: { id?: string | undefined; cloud: string; service: string; region: string }): EstimateLine {

@@ -10,6 +10,8 @@ import { regionField } from "../routes/schemas.ts";
 import { display, HOURS_PER_MONTH, ROUNDING_NOTE } from "./arithmetic.ts";
 import { type EstimateLine, type Estimator, LineBuilder, type LineContext } from "./line.ts";
 import { PriceLookup } from "./lookup.ts";
+import { type PurchaseOption, termsKey } from "../domain/purchase.ts";
+import { parsePurchase } from "../pricing/purchase-params.ts";
 
 /**
  * `POST /v1/estimates`, cloud-neutral: validates every line (its cloud, service, region and the
@@ -43,6 +45,8 @@ interface ValidLine {
   region: string;
   usage: never;
   estimator: Estimator<never>;
+  /** The line's purchase option, for the instances it runs (absent: on-demand). */
+  purchase?: PurchaseOption | undefined;
 }
 
 const head = z
@@ -58,7 +62,7 @@ function validate(raw: unknown, index: number, deps: EstimateDeps): ValidLine | 
   const at = (errors: Array<{ parameter: string; message: string }>) => errors.map((e) => ({ ...e, parameter: `lines[${index}].${e.parameter}` }));
   const top = head.safeParse(raw);
   if (!top.success) return at(fieldErrors(top.error));
-  const { id, cloud: cloudId, service, region: rawRegion, ...usage } = top.data;
+  const { id, cloud: cloudId, service, region: rawRegion, purchaseOption, term, payment, offeringClass, planType, ...usage } = top.data;
   const cloud = deps.clouds.find((c) => c.id === cloudId);
   if (!cloud) {
     const ids = deps.clouds.map((c) => c.id);
@@ -71,9 +75,14 @@ function validate(raw: unknown, index: number, deps: EstimateDeps): ValidLine | 
   }
   const region = regionField(cloud.regions).safeParse(rawRegion);
   const parsed = estimator.usage.safeParse(usage);
-  const errors = [...(region.success ? [] : fieldErrors(region.error).map((e) => ({ ...e, parameter: "region" }))), ...(parsed.success ? [] : fieldErrors(parsed.error))];
-  if (errors.length > 0 || !region.success || !parsed.success) return at(errors);
-  return { index, id, cloud: cloud.id, service, region: region.data, usage: parsed.data as never, estimator };
+  const option = parsePurchase({ purchaseOption, term, payment, offeringClass, planType });
+  const errors = [
+    ...(region.success ? [] : fieldErrors(region.error).map((e) => ({ ...e, parameter: "region" }))),
+    ...(parsed.success ? [] : fieldErrors(parsed.error)),
+    ...("errors" in option ? option.errors : []),
+  ];
+  if (errors.length > 0 || !region.success || !parsed.success || "errors" in option) return at(errors);
+  return { index, id, cloud: cloud.id, service, region: region.data, usage: parsed.data as never, estimator, ...(option.purchase ? { purchase: option.purchase } : {}) };
 }
 
 const request = z.strictObject({
@@ -95,12 +104,21 @@ export async function runEstimate(body: unknown, deps: EstimateDeps, signal?: Ab
     throw new ApiError("invalid_request", `invalid estimate lines: ${[...new Set(errors.map((e) => e.parameter.replace(/\..*$/, "")))].join(", ")}`, { errors: errors.slice(0, 50) });
   }
 
-  // One price question per cloud, service and region, for every id its lines need.
-  const wanted = new Map<string, { cloud: string; service: string; region: string; ids: Set<string> }>();
+  // A line's purchase option applies to the instances it runs (EC2 nodes of an EKS line, …); the rest
+  // of the line (control planes, requests) is sold on demand only.
+  const instanceServices = new Set(deps.clouds.flatMap((c) => c.services.filter((s) => s.instances).map((s) => `${c.id}/${s.id}`)));
+  const purchaseFor = (line: ValidLine, service: string) => (line.purchase && instanceServices.has(`${line.cloud}/${service}`) ? line.purchase : undefined);
+  const keyOf = (line: ValidLine, service: string) => {
+    const purchase = purchaseFor(line, service);
+    return `${line.cloud}/${service}/${line.region}/${purchase ? termsKey(purchase) : "on-demand"}`;
+  };
+
+  // One price question per cloud, service, region and purchase option, for every id its lines need.
+  const wanted = new Map<string, { cloud: string; service: string; region: string; purchase: PurchaseOption | undefined; ids: Set<string> }>();
   for (const line of lines) {
     for (const [service, ids] of Object.entries(line.estimator.prices(line.usage))) {
-      const key = `${line.cloud}/${service}/${line.region}`;
-      const entry = wanted.get(key) ?? { cloud: line.cloud, service, region: line.region, ids: new Set<string>() };
+      const key = keyOf(line, service);
+      const entry = wanted.get(key) ?? { cloud: line.cloud, service, region: line.region, purchase: purchaseFor(line, service), ids: new Set<string>() };
       for (const id of ids) entry.ids.add(id);
       wanted.set(key, entry);
     }
@@ -112,13 +130,13 @@ export async function runEstimate(body: unknown, deps: EstimateDeps, signal?: Ab
       lookups.set(key, lookup);
       if (w.ids.size === 0) return;
       const ids = [...w.ids];
-      await lookup.add(ids, () => deps.prices(w.cloud).price({ cloud: w.cloud, service: w.service, region: w.region, ids }, { signal }));
+      await lookup.add(ids, () => deps.prices(w.cloud).price({ cloud: w.cloud, service: w.service, region: w.region, ids, ...(w.purchase ? { purchase: w.purchase } : {}) }, { signal }));
     }),
   );
 
   const ctx: LineContext = { freeTier: top.data.freeTier, hoursPerMonth: HOURS_PER_MONTH, grants: new Map() };
   const answered = lines.map((line) => {
-    const lookupOf = (service: string) => lookups.get(`${line.cloud}/${service}/${line.region}`);
+    const lookupOf = (service: string) => lookups.get(keyOf(line, service));
     const builder = new LineBuilder(
       (service, id) => lookupOf(service)?.get(id) ?? { reason: `no price was asked for ${service} ${id}` },
       ctx,

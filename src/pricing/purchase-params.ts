@@ -47,6 +47,24 @@ export const purchaseParams = {
 
 export type PurchaseParams = { [K in keyof typeof purchaseParams]?: string | undefined };
 
+const purchaseBody = z.strictObject(purchaseParams);
+
+/**
+ * The purchase option of a body (an estimate line, a compare request): the same fields and rules as
+ * the query parameters, with errors by field instead of an exception.
+ */
+export function parsePurchase(raw: Record<string, unknown>): { purchase: PurchaseOption | undefined } | { errors: Array<{ parameter: string; message: string }> } {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const parsed = purchaseBody.safeParse(defined);
+  if (!parsed.success) return { errors: parsed.error.issues.map((i) => ({ parameter: i.path.join(".") || "purchaseOption", message: i.message })) };
+  try {
+    return { purchase: splitPurchase(parsed.data as PurchaseParams).purchase };
+  } catch (error) {
+    if (error instanceof ApiError && error.errors) return { errors: error.errors };
+    throw error;
+  }
+}
+
 /**
  * Splits the purchase-option parameters off a validated query: the option they ask for (undefined for
  * on-demand) and the service's own parameters. A field that does not apply to the option is a 400.

@@ -18,6 +18,18 @@ const CompareBody = z
       .array(z.object({ count: z.number().int().optional(), minVcpu: z.number(), minMemoryGiB: z.number(), architecture: z.enum(["x86_64", "arm64", "any"]).optional(), gpu: z.boolean().optional() }))
       .optional(),
     freeTier: z.boolean().optional(),
+    purchaseOptions: z
+      .array(
+        z.object({
+          purchaseOption: z.string(),
+          term: z.string().optional(),
+          payment: z.string().optional(),
+          offeringClass: z.string().optional(),
+          planType: z.string().optional(),
+        }),
+      )
+      .optional()
+      .openapi({ description: "Beside on-demand, price the instances (Kubernetes nodes, VMs) bought each of these ways, as on the price endpoints (at most 6); the answer ranks every complete (cloud, option) in `cheapest`" }),
   })
   .openapi("CompareRequest", {
     example: {
@@ -50,8 +62,16 @@ const CompareResponse = z
         monthly: MoneySchema.nullable(),
         complete: z.boolean(),
         notes: z.array(z.string()),
+        options: z
+          .array(z.object({ purchase: z.string().openapi({ example: "reserved 1yr no-upfront standard" }), monthly: MoneySchema.nullable(), complete: z.boolean(), estimate: z.record(z.string(), z.unknown()).nullable() }))
+          .optional()
+          .openapi({ description: "With purchaseOptions: the same workload with its instances bought each way asked" }),
       }),
     ),
+    cheapest: z
+      .array(z.object({ rank: z.number().int(), cloud: z.string(), purchase: z.string(), monthly: MoneySchema }))
+      .optional()
+      .openapi({ description: "With purchaseOptions: every complete (cloud, purchase option), on-demand included, cheapest first" }),
     ranking: z.array(z.object({ rank: z.number().int().nullable(), cloud: z.string(), monthly: MoneySchema.nullable(), complete: z.boolean() })),
     notes: z.array(z.string()),
   })

@@ -5,7 +5,7 @@ import type { Estimator } from "../estimates/line.ts";
 import { MAX_LINES, runEstimate } from "../estimates/run.ts";
 import { defineRoute } from "../http/route.ts";
 import { createRouter } from "../http/router.ts";
-import { authProblems, problemResponse } from "./schemas.ts";
+import { authProblems, problemResponse, PurchaseSchema } from "./schemas.ts";
 
 const MoneySchema = z.object({ amount: z.string().openapi({ example: "18.73" }), unit: z.string().openapi({ example: "USD" }) });
 
@@ -22,6 +22,7 @@ const EstimateItemSchema = z.object({
     .optional()
     .openapi({ description: "The tiers the usage fell in" }),
   freeTier: z.object({ quantity: z.string(), note: z.string() }).optional().openapi({ description: "The free grant applied (units)" }),
+  purchase: PurchaseSchema.optional(),
   source: z.string().openapi({ example: "fallback" }),
   asOf: z.string().openapi({ example: "2026-09-22" }),
 });
@@ -42,7 +43,7 @@ const EstimateLineSchema = z.object({
 const EstimateRequest = z
   .object({
     lines: z
-      .array(z.record(z.string(), z.unknown()).openapi({ description: "`id` (optional), `cloud`, `service`, `region`, then the service's usage fields (docs/api.md)" }))
+      .array(z.record(z.string(), z.unknown()).openapi({ description: "`id` (optional), `cloud`, `service`, `region`, optionally a purchase option for the instances the line runs (`purchaseOption`, `term`, `payment`, `offeringClass`, `planType`, as on the price endpoints), then the service's usage fields (docs/api.md)" }))
       .min(1, "lines must name at least one line")
       .max(MAX_LINES, `at most ${MAX_LINES} lines per estimate`),
     freeTier: z.boolean().optional().openapi({ description: "Apply the monthly free grants (default true); a grant is shared by the lines of one estimate" }),
@@ -79,7 +80,7 @@ const estimateRoute = defineRoute({
   operationId: "estimate",
   tags: ["estimates"],
   summary: "What a workload costs a month: each line priced item by item, free tiers applied, provenance on every price",
-  description: `Up to ${MAX_LINES} lines, each \`{ id?, cloud, service, region, …usage }\` with the service's own usage fields (docs/api.md). Exact decimal arithmetic; a month is 730 hours unless a line says \`hoursPerMonth\`. What cannot be priced is listed in \`unavailable\`, never counted as 0, and the total then says it is incomplete. Each line counts against the key's rate limit.`,
+  description: `Up to ${MAX_LINES} lines, each \`{ id?, cloud, service, region, purchaseOption?, …usage }\` with the service's own usage fields (docs/api.md); a line's purchase option (reserved, savings-plan, spot, with term, payment …) prices the instances it runs at the option's effective rate. Exact decimal arithmetic; a month is 730 hours unless a line says \`hoursPerMonth\`. What cannot be priced is listed in \`unavailable\`, never counted as 0, and the total then says it is incomplete. Each line counts against the key's rate limit.`,
   request: { body: { required: true, content: { "application/json": { schema: EstimateRequest } } } },
   responses: {
     200: { description: "The estimate", content: { "application/json": { schema: EstimateResponse } } },

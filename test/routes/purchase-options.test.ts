@@ -132,3 +132,59 @@ describe("POST /v1/prices/batch with purchase options", () => {
     expect(results[3]?.body.errors?.[0]?.parameter).toBe("queries[3].term");
   });
 });
+
+async function post(path: string, body: unknown) {
+  const res = await app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe("estimates and comparisons with purchase options", () => {
+  it("an EKS line with reserved nodes: the control plane on demand, the nodes at the term's exact cost", async () => {
+    const { status, body } = await post("/v1/estimates", {
+      lines: [{ cloud: "aws", service: "eks", region: "us-east-1", clusters: 1, nodes: [{ instanceType: "m5.large", count: 3 }], purchaseOption: "reserved", payment: "all-upfront" }],
+    });
+    expect(status).toBe(200);
+    const line = (body.lines as Array<{ monthly: { amount: string }; items: Array<{ item: string; amount: { amount: string }; purchase?: unknown }>; notes: string[] }>)[0];
+    // 730 × $0.10 = 73 for the cluster; 3 × $494 a year × 730 h ÷ 8,760 h = 123.5 for the nodes (not 3 × 730 × the rounded 0.0563926941).
+    expect(line?.items.map((i) => [i.item, i.amount.amount])).toEqual([
+      ["control-plane.standard", "73"],
+      ["m5.large", "123.5"],
+    ]);
+    expect(line?.monthly.amount).toBe("196.5");
+    expect(line?.items[1]?.purchase).toMatchObject({ option: "reserved", term: "1yr", payment: "all-upfront", upfront: "494" });
+    expect(line?.notes.join(" ")).toMatch(/paid for every hour of its term/);
+  });
+
+  it("a commitment is charged for the whole month even when the line runs fewer hours", async () => {
+    const { body } = await post("/v1/estimates", { lines: [{ cloud: "aws", service: "ec2", region: "us-east-1", type: "m5.large", count: 2, hoursPerMonth: 100, purchaseOption: "reserved", term: "3yr" }] });
+    // 2 × $0.041 (3yr standard No Upfront) × 730 h.
+    expect((body.total as { monthly: { amount: string } }).monthly.amount).toBe("59.86");
+  });
+
+  it("a bad purchase option on a line is a 400 naming the line and the field", async () => {
+    const { status, body } = await post("/v1/estimates", { lines: [{ cloud: "aws", service: "ec2", region: "us-east-1", type: "m5.large", count: 1, purchaseOption: "reserved", term: "10yr" }] });
+    expect(status).toBe(400);
+    expect((body.errors as Array<{ parameter: string; message: string }>)[0]).toMatchObject({ parameter: "lines[0].term", message: expect.stringMatching(/not one of 1yr, 3yr/) });
+  });
+
+  it("POST /v1/compare ranks every (cloud, purchase option) in `cheapest`, hand-checked on AWS", async () => {
+    const { status, body } = await post("/v1/compare", {
+      regions: { aws: "us-east-1" },
+      kubernetes: { nodes: 3, minVcpu: 4, minMemoryGiB: 16 },
+      vms: [{ count: 2, minVcpu: 2, minMemoryGiB: 8 }],
+      purchaseOptions: [{ purchaseOption: "reserved" }, { purchaseOption: "spot" }],
+    });
+    expect(status).toBe(200);
+    const aws = (body.clouds as Array<{ choices: Array<{ type: string }>; monthly: { amount: string }; options: Array<{ purchase: string; monthly: { amount: string } | null; complete: boolean }> }>)[0];
+    expect(aws?.choices.map((c) => c.type)).toEqual(["m5a.xlarge", "m5a.large"]);
+    // On demand: 73 + 730 × (3 × 0.172 + 2 × 0.086) = 575.24. Reserved 1yr No Upfront standard: 73 + 730 × (3 × 0.108 + 2 × 0.054) = 388.36.
+    expect(aws?.monthly.amount).toBe("575.24");
+    expect(aws?.options[0]).toMatchObject({ purchase: "reserved", monthly: { amount: "388.36" }, complete: true });
+    // AWS spot is live only: incomplete in mock mode, so not ranked.
+    expect(aws?.options[1]).toMatchObject({ purchase: "spot", complete: false });
+    expect(body.cheapest).toEqual([
+      { rank: 1, cloud: "aws", purchase: "reserved", monthly: { amount: "388.36", unit: "USD" } },
+      { rank: 2, cloud: "aws", purchase: "on-demand", monthly: { amount: "575.24", unit: "USD" } },
+    ]);
+  });
+});
