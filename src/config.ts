@@ -43,6 +43,12 @@ const envShape = {
   PRICE_NOT_FOUND_TTL_MS: doc(ms(60_000), "Cache", 'how long a "no such price" answer is cached'),
   PRICE_STALE_TTL_MS: doc(ms(86_400_000, 0), "Cache", "how long past its TTL a price may still be served as `stale`"),
   COST_CACHE_TTL_MS: doc(ms(1_800_000), "Cache", "how long Cost Explorer answers are cached"),
+  SPOT_PRICE_TTL_MS: doc(
+    ms(300_000),
+    "Cache",
+    "how long an AWS spot price is fresh (±10% jitter); a spot price is a point in time, so past its TTL it is served as `stale` for at most as long again while EC2 is asked anew",
+  ),
+  SPOT_ADVISOR_TTL_MS: doc(ms(3_600_000), "Cache", "how long the AWS Spot Advisor file (interruption bands, savings) is fresh"),
   CACHE_MAX_BYTES: doc(count(64 * 1024 * 1024), "Cache", "bound of the in-process cache, in bytes of serialised entries"),
   CACHE_LOCK_TTL_MS: doc(ms(10_000), "Cache", "lifetime of the fleet-wide fetch lock"),
   CACHE_LOCK_WAIT_MS: doc(ms(3_000, 0), "Cache", "how long an instance waits for another's fetch before fetching itself"),
@@ -75,6 +81,17 @@ const envShape = {
     "Price List calls per second for the whole account (AWS's quota)",
   ),
   PRICING_BURST: doc(count(10), "AWS", "Price List burst bucket for the whole account"),
+  EC2_RATE_PER_SECOND: doc(
+    z.coerce.number().positive().default(10),
+    "AWS",
+    "EC2 API calls (DescribeSpotPriceHistory) per second for the whole account; EC2 throttles every Describe call of the account from one bucket, so stay well under it",
+  ),
+  EC2_BURST: doc(count(20), "AWS", "EC2 API burst bucket for the whole account"),
+  SPOT_ADVISOR_URL: doc(
+    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json"),
+    "AWS",
+    "AWS's public Spot Advisor file (interruption bands and savings of spot prices); when it cannot be fetched, the dated copy in `fallback-pricing/spot-advisor/aws/` answers",
+  ),
   BUDGETS_ACCOUNT_ID: doc(
     z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
     "AWS",

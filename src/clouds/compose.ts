@@ -32,15 +32,18 @@ export class UpstreamKit {
     return guard;
   }
 
-  /** A cache-aside loader with single flight per key (and across the fleet while Redis is up). */
-  loader(ttlMs: number): CachedLoader {
+  /**
+   * A cache-aside loader with single flight per key (and across the fleet while Redis is up). `staleTtlMs`
+   * bounds how long past its TTL an answer may be served (default PRICE_STALE_TTL_MS).
+   */
+  loader(ttlMs: number, options: { staleTtlMs?: number } = {}): CachedLoader {
     const { config, cache, redis, metrics, logger } = this.#ctx;
     return new CachedLoader({
       cache,
       lock: redis ? new FetchLock(redis) : undefined,
       ttlMs,
       notFoundTtlMs: config.PRICE_NOT_FOUND_TTL_MS,
-      staleTtlMs: config.PRICE_STALE_TTL_MS,
+      staleTtlMs: options.staleTtlMs ?? config.PRICE_STALE_TTL_MS,
       jitter: 0.1,
       lockTtlMs: config.CACHE_LOCK_TTL_MS,
       lockWaitMs: config.CACHE_LOCK_WAIT_MS,

@@ -152,6 +152,8 @@ export interface CloudPlugin {
   classify(error: unknown, signal?: AbortSignal): FailureKind;
   createMock(ctx: CloudContext): ComposedCloud;
   createLive(ctx: CloudContext): ComposedCloud;
+  /** What an answer without table rows of an option says of the option on this cloud (AWS: spot is live only). */
+  optionHints?: Partial<Record<"reserved" | "savings-plan" | "spot", string>>;
   /** How a cloud-neutral workload maps onto this cloud's services (`POST /v1/compare`). */
   workloads?: WorkloadMapping;
   /** How usage of each service is estimated (`POST /v1/estimates`), by service id. */

@@ -48,14 +48,17 @@ export interface OptionSource {
 export const EFFECTIVE_RATE_NOTE =
   "price = effectiveHourly = recurring + upfront ÷ (years × 8,760 h), computed on exact decimals and rounded half-even to 10 places only where the quotient does not terminate; savingPercent and breakEvenUtilisation compare the term's exact cost with on-demand for every hour of the term";
 
-/** The tables' quotes of one option for one service and region. */
-export function tableQuotes(tables: FallbackTables, cloud: string, q: PriceQuestion & { purchase: PurchaseOption }, title: string): OptionQuotes {
+/**
+ * The tables' quotes of one option for one service and region. `hint` ends the "no rows" answer with
+ * what the cloud says of the option (AWS: spot prices are live only).
+ */
+export function tableQuotes(tables: FallbackTables, cloud: string, q: PriceQuestion & { purchase: PurchaseOption }, title: string, hint?: string): OptionQuotes {
   const rows = tables.optionRows(cloud, q.service, q.purchase.option, q.region);
   if (rows.length === 0) {
     const regions = tables.optionRegions(cloud, q.service, q.purchase.option);
     throw new ApiError(
       "price_not_available",
-      `no ${q.purchase.option} prices for ${title} in ${q.region} in the fallback tables; regions with ${q.purchase.option} prices: ${listHint(regions)}`,
+      `no ${q.purchase.option} prices for ${title} in ${q.region} in the fallback tables; regions with ${q.purchase.option} prices: ${listHint(regions)}${hint ? `. ${hint}` : ""}`,
     );
   }
   const terms = rows.map((r) => r.purchase as PurchaseTerms);
@@ -153,14 +156,23 @@ export class PurchaseOptionPrices implements PriceProvider {
   readonly #services: ReadonlyMap<string, AnyServiceDef>;
   readonly #tables: FallbackTables;
   readonly #live: Partial<Record<PurchaseOption["option"], OptionSource>>;
+  readonly #hints: Partial<Record<PurchaseOption["option"], string>>;
 
-  constructor(cloud: string, services: readonly AnyServiceDef[], inner: PriceProvider, tables: FallbackTables, live: Partial<Record<PurchaseOption["option"], OptionSource>> = {}) {
+  constructor(
+    cloud: string,
+    services: readonly AnyServiceDef[],
+    inner: PriceProvider,
+    tables: FallbackTables,
+    live: Partial<Record<PurchaseOption["option"], OptionSource>> = {},
+    hints: Partial<Record<PurchaseOption["option"], string>> = {},
+  ) {
     this.origin = inner.origin;
     this.#inner = inner;
     this.#cloud = cloud;
     this.#services = new Map(services.map((s) => [s.id, s]));
     this.#tables = tables;
     this.#live = live;
+    this.#hints = hints;
   }
 
   async price(q: PriceQuestion, options: PriceRequestOptions = {}): Promise<PriceSet> {
@@ -169,7 +181,7 @@ export class PurchaseOptionPrices implements PriceProvider {
     const service = this.#services.get(q.service);
     if (!service) throw new ApiError("not_found", `${this.#cloud} has no priced service "${q.service}"`);
     const asked = { ...q, purchase };
-    const found = (await this.#live[purchase.option]?.quotes(asked, options)) ?? tableQuotes(this.#tables, this.#cloud, asked, service.title);
+    const found = (await this.#live[purchase.option]?.quotes(asked, options)) ?? tableQuotes(this.#tables, this.#cloud, asked, service.title, this.#hints[purchase.option]);
     const ids = q.ids ?? [...found.quotes.keys()];
     const { items: onDemand, reason } = await this.#onDemand(q, ids, options);
     const items: PriceItem[] = [];

@@ -17,6 +17,9 @@ export const aws: CloudPlugin = {
   classify: classifyAwsError,
   createMock: createMockAws,
   createLive: createLiveAws,
+  optionHints: {
+    spot: "AWS spot prices are live only: EC2 instance types in live mode, from EC2's DescribeSpotPriceHistory; no table holds a spot price",
+  },
   estimators: awsEstimators,
   workloads: AWS_WORKLOADS,
 };

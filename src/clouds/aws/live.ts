@@ -15,6 +15,8 @@ import { AWS_SERVICES } from "./catalog.ts";
 import { COST_EXPLORER_REGION, CostExplorerSource } from "./cost-explorer.ts";
 import { classifyAwsError } from "./errors.ts";
 import { requireGuard } from "./sdk.ts";
+import { AwsSpotPrices } from "./spot.ts";
+import { SpotAdvisor } from "./spot-advisor.ts";
 import { specCatalog } from "../../fallback/specs.ts";
 import { awsPriceSources } from "./live-prices.ts";
 import { PriceListClient } from "./price-list.ts";
@@ -25,8 +27,8 @@ import type { ResourceSource } from "./run-rate/model.ts";
 const STS_REGION = "us-east-1";
 
 /**
- * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline, Cost Explorer,
- * Budgets, EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries,
+ * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline, EC2 spot prices,
+ * Cost Explorer, Budgets, EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries,
  * breaker); every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints
  * come from the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are honoured.
  */
@@ -64,6 +66,23 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     fallback: new FallbackPriceProvider("aws", AWS_SERVICES, ctx.tables, "live"),
     metrics,
     logger,
+  });
+
+  // Spot: EC2 in the asked region, cached briefly (a spot price is a point in time, so it is never served
+  // stale for longer than its TTL again); the Spot Advisor file is one small public S3 object.
+  const spot = new AwsSpotPrices({
+    clientConfig: sdk,
+    guard: kit.guard("ec2", "Amazon EC2", config.EC2_RATE_PER_SECOND, config.EC2_BURST),
+    loader: kit.loader(config.SPOT_PRICE_TTL_MS, { staleTtlMs: config.SPOT_PRICE_TTL_MS }),
+    advisor: new SpotAdvisor({
+      url: config.SPOT_ADVISOR_URL,
+      guard: kit.guard("spot-advisor", "the AWS Spot Advisor file", 1, 2),
+      loader: kit.loader(config.SPOT_ADVISOR_TTL_MS),
+      fallbackDir: ctx.tables.dir ?? config.FALLBACK_PRICING_DIR,
+      logger,
+      now,
+    }),
+    now,
   });
 
   // Cost Explorer publishes no rate limit; Budgets a low one. Both are global, in us-east-1.
@@ -166,8 +185,10 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     routes: [awsRoutes(resources, account)],
     components: { prices, costs, budgets, resources, account },
     guards: kit.guards,
+    optionSources: { spot },
     async close() {
       await kit.close();
+      spot.close();
       for (const client of [pricingClient, ceClient, budgetsClient, sts, ...eksClients.values(), ...sagemakerClients.values()]) client.destroy();
     },
   };
