@@ -4,6 +4,14 @@ import { ApiError } from "../errors.ts";
 import type { FallbackRow, FallbackTables } from "../fallback/tables.ts";
 import { answer, type Offer } from "./select.ts";
 
+/**
+ * The on-demand providers answer on-demand questions only: a purchase option reaching one would be
+ * answered silently at the on-demand price. `PurchaseOptionPrices` in front of them answers the options.
+ */
+export function onDemandOnly(q: PriceQuestion, who: string): void {
+  if (q.purchase) throw new Error(`${who} answers on-demand only; ${q.purchase.option} goes through PurchaseOptionPrices`);
+}
+
 export const NOT_IN_TABLES = "no published price for it in the fallback tables";
 
 /** Turns a table row into a served item, stamped with where it came from. */
@@ -67,6 +75,7 @@ export class FallbackPriceProvider implements PriceProvider {
   }
 
   async price(q: PriceQuestion): Promise<PriceSet> {
+    onDemandOnly(q, "the fallback tables' on-demand provider");
     const service = this.#services.get(q.service);
     if (!service) throw new ApiError("not_found", `${this.#cloud} has no priced service "${q.service}"`);
     const rows = this.#tables.rows(this.#cloud, q.service, q.region);

@@ -5,7 +5,7 @@ import { ApiError, fromUpstream } from "../errors.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { CachedLoader, Fetch, FetchMany, Loaded, LoadSource } from "../resilience/cached-loader.ts";
 import { UpstreamError } from "../resilience/guard.ts";
-import type { FallbackPriceProvider } from "./fallback-provider.ts";
+import { type FallbackPriceProvider, onDemandOnly } from "./fallback-provider.ts";
 import { answer, offerOf } from "./select.ts";
 
 /** What a live source may use to fetch: the cache-aside loader, bound to the caller's signal. */
@@ -71,6 +71,7 @@ export class LivePriceProvider implements PriceProvider {
   }
 
   async price(q: PriceQuestion, options: PriceRequestOptions = {}): Promise<PriceSet> {
+    onDemandOnly(q, `${this.#d.cloudTitle}'s live on-demand provider`);
     const service = this.#services.get(q.service);
     const source = this.#d.sources[q.service];
     if (!service || !source) throw new ApiError("not_found", `${this.#d.cloud} has no priced service "${q.service}"`);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createApp } from "../../src/app.ts";
 import { loadTables } from "../../src/clouds/registry.ts";
 import { FakeEc2Spot, ec2SpotHandlers } from "../fakes/ec2-spot-fake.ts";
+import { eksCluster, eksNodegroup, FakeEksSageMaker } from "../fakes/eks-sagemaker-fake.ts";
 import { mockServices } from "../helpers/app.ts";
 import { pricingMsw } from "../helpers/aws-msw.ts";
 import { fakeWithCatalogue, type LiveHarness, liveApp, liveConfig } from "../helpers/live.ts";
@@ -31,10 +32,12 @@ const ADVISOR_FILE = {
 };
 
 const ec2 = new FakeEc2Spot();
+const eks = new FakeEksSageMaker();
 const advisor = { status: 200, calls: 0 };
 const server = pricingMsw(
   fakeWithCatalogue(["us-east-1"]),
   ec2SpotHandlers(ec2, [ENDPOINT_HOST]),
+  ...eks.handlers(),
   http.get(ADVISOR_URL, () => {
     advisor.calls++;
     if (advisor.status !== 200) return new HttpResponse("<Error><Code>InternalError</Code></Error>", { status: advisor.status });
@@ -48,6 +51,7 @@ afterAll(() => server.close());
 afterEach(async () => {
   for (const h of open.splice(0)) await h.close();
   ec2.reset();
+  eks.reset();
   advisor.status = 200;
   advisor.calls = 0;
   vi.useRealTimers();
@@ -188,5 +192,30 @@ describe("AWS spot prices in mock mode", () => {
     expect(res.status).toBe(404);
     const body = (await res.json()) as { detail: string };
     expect(body.detail).toContain("spot prices are live only");
+  });
+});
+
+describe("the EKS run-rate in live mode", () => {
+  it("prices a Spot node group at the current spot price, marked as a point in time", async () => {
+    m5Zones();
+    eks.region("us-east-1").clusters.push({
+      cluster: eksCluster("us-east-1", "batch", "1.33", { supportType: "STANDARD" }),
+      nodegroups: [
+        eksNodegroup("us-east-1", "batch", "od", { instanceTypes: ["m5.large"], capacityType: "ON_DEMAND", desiredSize: 2 }),
+        eksNodegroup("us-east-1", "batch", "spot", { instanceTypes: ["m5.large", "m5a.large"], capacityType: "SPOT", desiredSize: 4 }),
+      ],
+      fargateProfiles: [],
+    });
+    const res = await live().app.request("/v1/aws/eks/clusters?region=us-east-1");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { clusters: Array<{ lines: Array<Record<string, unknown>>; totals: Record<string, unknown> }> };
+    const lines = body.clusters[0]?.lines ?? [];
+    const spotLine = lines.find((l) => l.id === "node-group/spot");
+    // 4 × 0.0339 (us-east-1c, the lowest zone) = 0.1356 an hour.
+    expect(spotLine).toMatchObject({ status: "priced", priceId: "m5.large", quantity: "4", unitPrice: "0.0339", hourly: "0.1356", inTotal: true, price: { source: "live" } });
+    expect(String(spotLine?.reason)).toMatch(/current Spot price of m5\.large \(lowest zone, us-east-1c\) as of 2026-12-03T08:15:00.000Z: a point in time/);
+    expect(String(spotLine?.reason)).toMatch(/may also run m5a\.large/);
+    // Control plane 0.1 + 2 × 0.096 on demand + 0.1356 spot.
+    expect(body.clusters[0]?.totals).toMatchObject({ hourly: "0.4276", complete: true });
   });
 });

@@ -4,7 +4,8 @@ import { setupServer } from "msw/node";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AwsResources } from "../../src/clouds/aws/aws-resources.ts";
-import { AWS_SERVICES } from "../../src/clouds/aws/catalog.ts";
+import { AWS_OPTION_HINTS, AWS_SERVICES } from "../../src/clouds/aws/catalog.ts";
+import { PurchaseOptionPrices } from "../../src/pricing/purchase-provider.ts";
 import { eksSupportStatus } from "../../src/clouds/aws/eks-calendar.ts";
 import { classifyAwsError } from "../../src/clouds/aws/errors.ts";
 import { MockAccountProbe } from "../../src/clouds/aws/account.ts";
@@ -44,7 +45,8 @@ const logger = pino({ level: "silent" });
 
 const fake = new FakeEksSageMaker();
 const msw = setupServer(...fake.handlers());
-const prices = new FallbackPriceProvider("aws", AWS_SERVICES, realTables(), "mock");
+// As the compositions build it: the tables' on-demand prices behind the purchase options (no spot source here).
+const prices = new PurchaseOptionPrices("aws", AWS_SERVICES, new FallbackPriceProvider("aws", AWS_SERVICES, realTables(), "mock"), realTables(), {}, AWS_OPTION_HINTS);
 
 beforeAll(() => msw.listen({ onUnhandledFrame: "error" }));
 afterAll(() => msw.close());
@@ -183,8 +185,9 @@ describe("GET /v1/aws/eks/clusters, live", () => {
       status: "priced",
     });
     const spot = payments?.lines.find((l) => l.id === "node-group/batch-spot");
-    expect(spot).toMatchObject({ status: "not-priced", inTotal: false, hourly: null, quantity: "5" });
-    expect(spot?.reason).toMatch(/SPOT/);
+    // No spot price without EC2 (live only): listed, left out, and saying why.
+    expect(spot).toMatchObject({ status: "not-available", inTotal: false, hourly: null, quantity: "5" });
+    expect(spot?.reason).toMatch(/SPOT capacity is billed at the Spot price.*AWS spot prices are live only/);
     const fargate = payments?.lines.find((l) => l.id === "fargate-profile/fp-default");
     expect(fargate).toMatchObject({ status: "not-priced", hourly: null });
     expect(fargate?.reason).toMatch(/billed per pod/);
@@ -434,7 +437,7 @@ describe("mock mode", () => {
       ["legacy-reporting", "EXTENDED"],
     ]);
     const lines = body.clusters.flatMap((c) => c.lines);
-    expect(lines.some((l) => l.id.startsWith("node-group/") && l.status === "not-priced" && /SPOT/.test(l.reason ?? ""))).toBe(true);
+    expect(lines.some((l) => l.id.startsWith("node-group/") && l.status === "not-available" && /SPOT.*live only/.test(l.reason ?? ""))).toBe(true);
     expect(lines.some((l) => l.id.startsWith("fargate-profile/"))).toBe(true);
     // 0.10 + 3 × 0.096 + 0.60 + 2 × 0.0416
     // Spot and Fargate are listed and left out: the total is a lower bound.

@@ -138,3 +138,13 @@ describe("purchase-option tables: the contract", () => {
     expect(refused("reserved", [{ ...row, offeringClass: undefined, planType: "compute" }], { purchaseOption: "savings-plan" })).toMatch(/declares aws ec2 savings-plan, but its path says aws ec2 reserved/);
   });
 });
+
+describe("the on-demand providers refuse a purchase option (never the on-demand price silently)", () => {
+  it("the tables' provider throws for a spot question", async () => {
+    const { FallbackPriceProvider } = await import("../../src/pricing/fallback-provider.ts");
+    const { AWS_SERVICES } = await import("../../src/clouds/aws/catalog.ts");
+    const provider = new FallbackPriceProvider("aws", AWS_SERVICES, loadTables("fallback-pricing"), "mock");
+    await expect(provider.price({ cloud: "aws", service: "ec2", region: "us-east-1", ids: ["m5.large"], purchase: { option: "spot" } })).rejects.toThrow(/answers on-demand only/);
+    await expect(provider.price({ cloud: "aws", service: "ec2", region: "us-east-1", ids: ["m5.large"] })).resolves.toMatchObject({ items: [{ price: "0.096" }] });
+  });
+});

@@ -187,3 +187,8 @@ const sagemaker = defineService({
 /** The typed definitions (the typed client's price routes are derived from them). */
 export const AWS_SERVICE_DEFS = { eks, ec2, lambda, sagemaker } as const;
 export const AWS_SERVICES: readonly AnyServiceDef[] = Object.values(AWS_SERVICE_DEFS);
+
+/** What AWS's missing purchase-option tables mean (the 404 says it). */
+export const AWS_OPTION_HINTS = {
+  spot: "AWS spot prices are live only: EC2 instance types in live mode, from EC2's DescribeSpotPriceHistory; no table holds a spot price",
+} as const;

@@ -1,5 +1,5 @@
 import type { CloudPlugin } from "../types.ts";
-import { AWS_SERVICES } from "./catalog.ts";
+import { AWS_OPTION_HINTS, AWS_SERVICES } from "./catalog.ts";
 import { AWS_COST_SERVICE_ALIASES } from "./cost-names.ts";
 import { classifyAwsError } from "./errors.ts";
 import { AWS_WORKLOADS, awsEstimators } from "./estimates.ts";
@@ -17,9 +17,7 @@ export const aws: CloudPlugin = {
   classify: classifyAwsError,
   createMock: createMockAws,
   createLive: createLiveAws,
-  optionHints: {
-    spot: "AWS spot prices are live only: EC2 instance types in live mode, from EC2's DescribeSpotPriceHistory; no table holds a spot price",
-  },
+  optionHints: AWS_OPTION_HINTS,
   estimators: awsEstimators,
   workloads: AWS_WORKLOADS,
 };

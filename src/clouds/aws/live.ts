@@ -11,7 +11,7 @@ import { UpstreamKit } from "../compose.ts";
 import type { CloudContext, ComposedCloud } from "../types.ts";
 import { LiveAccountProbe } from "./account.ts";
 import { AwsBudgets, BUDGETS_REGION } from "./budgets.ts";
-import { AWS_SERVICES } from "./catalog.ts";
+import { AWS_OPTION_HINTS, AWS_SERVICES } from "./catalog.ts";
 import { COST_EXPLORER_REGION, CostExplorerSource } from "./cost-explorer.ts";
 import { classifyAwsError } from "./errors.ts";
 import { requireGuard } from "./sdk.ts";
@@ -19,6 +19,7 @@ import { AwsSpotPrices } from "./spot.ts";
 import { SpotAdvisor } from "./spot-advisor.ts";
 import { specCatalog } from "../../fallback/specs.ts";
 import { awsPriceSources } from "./live-prices.ts";
+import { PurchaseOptionPrices } from "../../pricing/purchase-provider.ts";
 import { PriceListClient } from "./price-list.ts";
 import { awsRoutes } from "./routes.ts";
 import type { ResourceSource } from "./run-rate/model.ts";
@@ -84,6 +85,7 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     }),
     now,
   });
+  const optionSources = { spot };
 
   // Cost Explorer publishes no rate limit; Budgets a low one. Both are global, in us-east-1.
   const ceClient = requireGuard(new CostExplorerClient(sdk(COST_EXPLORER_REGION)));
@@ -139,7 +141,8 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
         sagemaker: perRegion(sagemakerClients, (region) => requireGuard(new SageMakerClient(sdk(region)))),
         eksGuard,
         sagemakerGuard,
-        prices,
+        // Spot node groups are priced at the current spot price: the same option sources the routes use.
+        prices: new PurchaseOptionPrices("aws", AWS_SERVICES, prices, ctx.tables, optionSources, AWS_OPTION_HINTS),
         now,
       });
     })());
@@ -185,7 +188,7 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     routes: [awsRoutes(resources, account)],
     components: { prices, costs, budgets, resources, account },
     guards: kit.guards,
-    optionSources: { spot },
+    optionSources,
     async close() {
       await kit.close();
       spot.close();

@@ -2,7 +2,8 @@ import { utcToday } from "../../domain/dates.ts";
 import { FallbackPriceProvider } from "../../pricing/fallback-provider.ts";
 import type { CloudContext, ComposedCloud } from "../types.ts";
 import { MockAccountProbe } from "./account.ts";
-import { AWS_SERVICES } from "./catalog.ts";
+import { PurchaseOptionPrices } from "../../pricing/purchase-provider.ts";
+import { AWS_OPTION_HINTS, AWS_SERVICES } from "./catalog.ts";
 import { MockBudgetStore } from "./mock/mock-budgets.ts";
 import { MockResources } from "./mock/resources.ts";
 import { SyntheticAccount } from "./mock/synthetic-account.ts";
@@ -18,7 +19,8 @@ export function createMockAws(ctx: CloudContext): ComposedCloud {
   const prices = new FallbackPriceProvider("aws", AWS_SERVICES, ctx.tables, "mock");
   const costs = new SyntheticAccount({ today });
   const budgets = new MockBudgetStore(costs, { today, ...(ctx.redis ? { redis: ctx.redis } : {}), logger: ctx.logger });
-  const resources = new MockResources(prices);
+  // Spot node groups ask for spot prices: none in mock mode (live only), and the line says so.
+  const resources = new MockResources(new PurchaseOptionPrices("aws", AWS_SERVICES, prices, ctx.tables, {}, AWS_OPTION_HINTS));
   const account = new MockAccountProbe(ctx.now);
   return {
     origin: "mock",

@@ -7,7 +7,10 @@ import type { EksClusterInventory, EksClusterReport, EksClustersReport, RunRateL
 // EKS.
 // ---------------------------------------------------------------------------------------------
 
-/** Prices EKS clusters: control plane, on-demand node groups; Spot and Fargate listed, left out. */
+/**
+ * Prices EKS clusters: control plane, on-demand node groups at the on-demand price, Spot node groups at
+ * the current spot price (live mode; a point in time, marked as such); Fargate listed, left out.
+ */
 export async function priceEksClusters(
   region: string,
   clusters: readonly EksClusterInventory[],
@@ -27,6 +30,11 @@ export async function priceEksClusters(
     ),
   ];
   if (onDemandTypes.length > 0) await lookup.add(onDemandTypes, () => prices.price({ cloud: "aws", service: "ec2", region, ids: onDemandTypes }, { signal }));
+  const spotTypes = [...new Set(clusters.flatMap((c) => c.nodeGroups.filter((g) => g.capacityType === "SPOT" && g.instanceTypes[0]).map((g) => g.instanceTypes[0] as string)))];
+  const spot = new PriceLookup();
+  if (spotTypes.length > 0) {
+    await spot.add(spotTypes, () => prices.price({ cloud: "aws", service: "ec2", region, ids: spotTypes, purchase: { option: "spot" } }, { signal }));
+  }
 
   const reports = clusters.map((cluster): EksClusterReport => {
     const support = eksSupportStatus(cluster.version, cluster.upgradePolicy, options.now);
@@ -52,10 +60,19 @@ export async function priceEksClusters(
         priceId: type ?? null,
         quantity: group.desiredSize,
       };
-      if (group.capacityType === "SPOT") {
-        lines.push(
-          unpricedLine(base, "not-priced", "SPOT capacity is billed at the Spot price, not on-demand: left out of the total"),
-        );
+      if (group.capacityType === "SPOT" && type) {
+        const priced = spot.get(type);
+        const when = "item" in priced ? priced.item.purchase?.pointInTime : undefined;
+        const zone = "item" in priced ? priced.item.purchase?.availabilityZone : undefined;
+        const notes = [
+          "item" in priced
+            ? `SPOT capacity at the current Spot price of ${type}${zone ? ` (lowest zone, ${zone})` : ""}${when ? ` as of ${when}` : ""}: a point in time, not a commitment`
+            : "SPOT capacity is billed at the Spot price, not on-demand: left out of the total",
+          ...(group.instanceTypes.length > 1 ? [`priced at its first instance type; the group may also run ${group.instanceTypes.slice(1).join(", ")}`] : []),
+        ];
+        lines.push(pricedLine({ ...base, priceId: type, reason: notes.join("; ") }, priced));
+      } else if (group.capacityType === "SPOT") {
+        lines.push(unpricedLine(base, "not-available", "the instance type is set in the node group's launch template, which EKS does not report"));
       } else if (group.capacityType !== "ON_DEMAND") {
         lines.push(
           unpricedLine(base, "not-priced", `${group.capacityType} capacity is not billed at the on-demand rate: left out of the total`),
@@ -114,7 +131,7 @@ export async function priceEksClusters(
   return {
     ...reportEnvelope(region, options, [
       "node groups are priced at desiredSize × the on-demand Linux price of their first instance type",
-      "SPOT node groups are listed but not priced at on-demand and are left out of the totals",
+      "SPOT node groups are priced at the current Spot price (live mode: EC2's lowest zone price, a point in time); where no spot price is available they are listed and left out of the totals",
       FARGATE_NOTE,
       "a cluster's support type comes from the EKS release calendar; upgradePolicy only says what happens at the end of standard support",
     ]),
