@@ -6,6 +6,8 @@
 
 export const PURCHASE_OPTIONS = ["on-demand", "reserved", "savings-plan", "spot"] as const;
 export type PurchaseKind = (typeof PURCHASE_OPTIONS)[number];
+/** The options beside on-demand: each has its own table folder and `purchase` block. */
+export const OPTIONS_BEYOND_ON_DEMAND = ["reserved", "savings-plan", "spot"] as const;
 
 /** The clouds' own names, accepted as the neutral option they are. */
 export const PURCHASE_ALIASES: Readonly<Record<string, PurchaseKind>> = {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { FreeTier } from "../domain/price.ts";
-import { PURCHASE_OPTIONS, type PurchaseTerms } from "../domain/purchase.ts";
+import { OPTIONS_BEYOND_ON_DEMAND, type PurchaseTerms } from "../domain/purchase.ts";
 import { type FallbackRow, FallbackTableError, type LoadedTable, parseTable, type TableCatalog, variantKey } from "./schema.ts";
 
 export { type FallbackRow, FallbackTableError, type LoadedTable, parseTable, type TableCatalog } from "./schema.ts";
@@ -18,7 +18,7 @@ export { type FallbackRow, FallbackTableError, type LoadedTable, parseTable, typ
  */
 
 type Option = PurchaseTerms["option"];
-const OPTIONS = PURCHASE_OPTIONS.filter((o): o is Option => o !== "on-demand");
+const OPTIONS: readonly Option[] = OPTIONS_BEYOND_ON_DEMAND;
 
 /** One region of one service: its rows by id (by id and terms for an option table) and its free grant. */
 interface RegionTable {

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { CloudPlugin } from "../clouds/types.ts";
 import { UNITS } from "../domain/price.ts";
+import { OPTIONS_BEYOND_ON_DEMAND } from "../domain/purchase.ts";
+import { purchaseParams } from "../pricing/purchase-params.ts";
 import { coverage, loadOffered, type ServiceCoverage } from "../fallback/coverage.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
 import { defineRoute } from "../http/route.ts";
@@ -38,6 +40,9 @@ const ServiceSchema = z.object({
         .object({ citation: z.string(), asOf: z.string() })
         .optional()
         .openapi({ description: "Where the list of types each region offers comes from (the coverage denominator)" }),
+      purchaseOptions: z
+        .record(z.string(), z.object({ regions: z.array(z.string()) }))
+        .openapi({ description: "Purchase options the tables hold beside on-demand (`reserved`, `savings-plan`, `spot`), with their regions; live mode may answer more (AWS spot: live only)", example: { reserved: { regions: ["us-east-1"] } } }),
     })
     .openapi({ description: "What mock mode answers, and what live mode falls back to" }),
 });
@@ -101,11 +106,19 @@ export async function catalog(clouds: readonly CloudPlugin[], tables: FallbackTa
           id: service.id,
           title: service.title,
           path: `/v1/prices/${cloud.id}/${service.id}`,
-          parameters: ["region", ...Object.keys(service.params)],
+          parameters: ["region", ...Object.keys(service.params), ...Object.keys(purchaseParams)],
           items: Object.entries(service.items ?? {}).map(([id, unit]) => ({ id, unit })),
           idPatterns: (service.patterns ?? []).map((p) => ({ pattern: p.pattern.source, example: p.example, unit: p.unit, describe: p.describe })),
           freeTier: [...(service.freeTier ?? [])],
-          fallback: { prices, regions, coverage: cov?.regions ?? {}, ...(cov?.offeredSource ? { offeredSource: cov.offeredSource } : {}) },
+          fallback: {
+            prices,
+            regions,
+            coverage: cov?.regions ?? {},
+            ...(cov?.offeredSource ? { offeredSource: cov.offeredSource } : {}),
+            purchaseOptions: Object.fromEntries(
+              OPTIONS_BEYOND_ON_DEMAND.map((o) => [o, { regions: tables.optionRegions(cloud.id, service.id, o) }] as const).filter(([, v]) => v.regions.length > 0),
+            ),
+          },
         };
       }),
     })),

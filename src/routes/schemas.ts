@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ARCHITECTURES, SOURCES, UNITS } from "../domain/price.ts";
-import { OFFERING_CLASSES, PAYMENTS, PLAN_TYPES, TERMS } from "../domain/purchase.ts";
+import { OFFERING_CLASSES, OPTIONS_BEYOND_ON_DEMAND, PAYMENTS, PLAN_TYPES, TERMS } from "../domain/purchase.ts";
 import type { RegionCatalog } from "../domain/regions.ts";
 import { ERROR_STATUS } from "../errors.ts";
 
@@ -61,7 +61,7 @@ const decimalText = (description: string, example?: string) => z.string().openap
 
 export const PurchaseSchema = z
   .object({
-    option: z.enum(["reserved", "savings-plan", "spot"]),
+    option: z.enum(OPTIONS_BEYOND_ON_DEMAND),
     term: z.enum(TERMS).optional(),
     payment: z.enum(PAYMENTS).optional(),
     offeringClass: z.enum(OFFERING_CLASSES).optional(),

@@ -121,7 +121,12 @@ describe("GET /v1/catalog", () => {
     const eks = aws?.services.find((s) => s.id === "eks");
     expect(eks?.items).toContainEqual({ id: "control-plane.standard", unit: "hour" });
     const ec2 = aws?.services.find((s) => s.id === "ec2");
-    expect(ec2?.parameters).toEqual(["region", "instanceType", "minVcpu", "maxVcpu", "minMemoryGiB", "maxMemoryGiB", "architecture", "gpu", "family", "sort", "limit"]);
+    expect(ec2?.parameters).toEqual(["region", "instanceType", "minVcpu", "maxVcpu", "minMemoryGiB", "maxMemoryGiB", "architecture", "gpu", "family", "sort", "limit", "purchaseOption", "term", "payment", "offeringClass", "planType"]);
+    // The purchase options the tables hold, with their regions (AWS spot is live only: not listed).
+    const ec2Options = (ec2?.fallback as { purchaseOptions?: Record<string, { regions: string[] }> } | undefined)?.purchaseOptions;
+    expect(Object.keys(ec2Options ?? {})).toEqual(["reserved"]);
+    expect(ec2Options?.reserved?.regions).toEqual(tables.optionRegions("aws", "ec2", "reserved"));
+    expect(ec2Options?.reserved?.regions).toContain("eu-west-1");
     expect(new RegExp(ec2?.idPatterns[0]?.pattern ?? "^$").test("m5.large")).toBe(true);
     for (const service of aws?.services ?? []) {
       let total = 0;
