@@ -22,6 +22,8 @@ export interface OptionQuote {
   asOf: string;
   sku?: string | undefined;
   note?: string | undefined;
+  /** What the item is, where the source says (else the on-demand item's description). */
+  description?: string | undefined;
   /** Spot: the availability zone of the price, and when it was set (a point in time). */
   availabilityZone?: string | undefined;
   timestamp?: string | undefined;
@@ -194,7 +196,7 @@ export class PurchaseOptionPrices implements PriceProvider {
     for (const quote of found.quotes.values()) {
       const od = onDemand.get(quote.id);
       const unit = od?.unit ?? service.items?.[quote.id] ?? "hour";
-      const item = quoteItem(quote, od, od?.description ?? `${service.title} ${quote.id} in ${q.region}`, unit);
+      const item = quoteItem(quote, od, quote.description ?? od?.description ?? `${service.title} ${quote.id} in ${q.region}`, unit);
       if (!od && item.purchase) item.purchase.onDemandUnavailable = reason ?? "no on-demand price for it";
       items.push(item);
     }

@@ -85,6 +85,7 @@ export class GcpComputeOptions implements OptionSource {
         source: "live",
         asOf: asOf(book, skus),
         sku: skus.map((s) => s.id).join(","),
+        description: `${id} ${RATE[market]}`,
         note: `${RATE[market]} = ${formula}`,
       });
     }
