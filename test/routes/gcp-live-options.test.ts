@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { realTables } from "../helpers/app.ts";
-import { getJson, withGcpLive } from "../helpers/gcp-live.ts";
+import { withGcpLive } from "../helpers/gcp-live.ts";
 import { liveApp, liveConfig } from "../helpers/live.ts";
 import { SERVICE_IDS } from "../fakes/gcp-skus.ts";
 
