@@ -2,7 +2,8 @@ import type { AnyServiceDef } from "../clouds/types.ts";
 import type { PriceItem, PriceProvider, PriceQuestion, PriceRequestOptions, PriceSet, Source } from "../domain/price.ts";
 import { describeTerms, HOURS_PER_YEAR, type PurchaseOption, type PurchaseTerms, TERM_YEARS } from "../domain/purchase.ts";
 import { commitmentRates, savingPercent } from "../estimates/arithmetic.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, fromUpstream } from "../errors.ts";
+import { UpstreamError } from "../resilience/guard.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
 import { resolveTerms } from "./purchase-terms.ts";
 import { answer, listHint, offerOf } from "./select.ts";
@@ -21,6 +22,8 @@ export interface OptionQuote {
   asOf: string;
   sku?: string | undefined;
   note?: string | undefined;
+  /** What the item is, where the source says (else the on-demand item's description). */
+  description?: string | undefined;
   /** Spot: the availability zone of the price, and when it was set (a point in time). */
   availabilityZone?: string | undefined;
   timestamp?: string | undefined;
@@ -34,11 +37,16 @@ export interface OptionQuotes {
   quotes: ReadonlyMap<string, OptionQuote>;
   /** The resolved terms the quotes are for (the question's, with the defaults filled in). */
   resolved: PurchaseTerms;
+  /** Why an id has no quote, where the source knows (a live source that could not compose it). */
+  reasons?: ReadonlyMap<string, string>;
 }
 
 /**
  * Where one cloud's purchase-option prices come from beyond the fallback tables (AWS spot: EC2's
- * DescribeSpotPriceHistory, live only). Undefined answers mean "ask the tables".
+ * DescribeSpotPriceHistory, live only; GCP commitments and spot: the Billing Catalog). Undefined
+ * answers mean "ask the tables". An `UpstreamError` means the upstream failed: the tables answer
+ * (their quotes say `fallback`), else a 503 naming the failure; a source whose prices must never come
+ * from a table (AWS spot) throws an `ApiError` instead.
  */
 export interface OptionSource {
   quotes(q: PriceQuestion & { purchase: PurchaseOption }, options: PriceRequestOptions): Promise<OptionQuotes | undefined>;
@@ -181,26 +189,51 @@ export class PurchaseOptionPrices implements PriceProvider {
     const service = this.#services.get(q.service);
     if (!service) throw new ApiError("not_found", `${this.#cloud} has no priced service "${q.service}"`);
     const asked = { ...q, purchase };
-    const found = (await this.#live[purchase.option]?.quotes(asked, options)) ?? tableQuotes(this.#tables, this.#cloud, asked, service.title, this.#hints[purchase.option]);
+    const found = await this.#quotes(asked, service.title, options);
     const ids = q.ids ?? [...found.quotes.keys()];
     const { items: onDemand, reason } = await this.#onDemand(q, ids, options);
     const items: PriceItem[] = [];
     for (const quote of found.quotes.values()) {
       const od = onDemand.get(quote.id);
       const unit = od?.unit ?? service.items?.[quote.id] ?? "hour";
-      const item = quoteItem(quote, od, od?.description ?? `${service.title} ${quote.id} in ${q.region}`, unit);
+      const item = quoteItem(quote, od, quote.description ?? od?.description ?? `${service.title} ${quote.id} in ${q.region}`, unit);
       if (!od && item.purchase) item.purchase.onDemandUnavailable = reason ?? "no on-demand price for it";
       items.push(item);
     }
     const what = describeTerms(found.resolved);
     const offered = `${what} prices there: ${listHint([...found.quotes.keys()])}`;
+    const reasons = found.reasons ?? new Map<string, string>();
     try {
-      return answer(service, q, offerOf(items), `no published ${what} price for it`);
+      const set = answer(service, q, offerOf(items), `no published ${what} price for it`);
+      for (const u of set.unavailable) u.reason = reasons.get(u.id) ?? u.reason;
+      return set;
     } catch (error) {
       if (error instanceof ApiError && error.code === "price_not_available") {
-        throw new ApiError("price_not_available", `no ${service.title} ${what} price for ${q.ids ? listHint(q.ids) : "these filters"} in ${q.region}; items with ${offered}`);
+        const why = (q.ids ?? []).flatMap((id) => (reasons.has(id) ? [`${id}: ${reasons.get(id) as string}`] : []));
+        throw new ApiError("price_not_available", `no ${service.title} ${what} price for ${q.ids ? listHint(q.ids) : "these filters"} in ${q.region}${why.length > 0 ? ` (${why.join("; ")})` : ""}; items with ${offered}`);
       }
       throw error;
+    }
+  }
+
+  /** The option's quotes: the cloud's live source where it has one and answers, else the tables. */
+  async #quotes(q: PriceQuestion & { purchase: PurchaseOption }, title: string, options: PriceRequestOptions): Promise<OptionQuotes> {
+    const option = q.purchase.option;
+    const tables = () => tableQuotes(this.#tables, this.#cloud, q, title, this.#hints[option]);
+    const live = this.#live[option];
+    if (!live) return tables();
+    try {
+      return (await live.quotes(q, options)) ?? tables();
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || error.kind === "aborted") throw error;
+      try {
+        return tables();
+      } catch (fallbackError) {
+        if (fallbackError instanceof ApiError && fallbackError.code === "price_not_available") {
+          throw fromUpstream(error, `and the fallback tables have no ${describeTerms(q.purchase)} price for ${title} in ${q.region}`);
+        }
+        throw fallbackError;
+      }
     }
   }
 

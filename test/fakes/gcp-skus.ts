@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
  * The SKUs the Billing Catalog fake serves: Google's own SKUs from the fixtures (unchanged), and
  * generated ones in the same wire shape (name, skuId, category, serviceRegions, pricingInfo with
  * units + nanos, geoTaxonomy) with test prices, for the services and regions the tests need. Beside
- * every SKU Pricebook must use stand the look-alikes it must not (Spot, commitments, other pod classes,
- * min-instance CPU, other currencies).
+ * every SKU Pricebook must use stand the look-alikes it must not (variants, custom types, other pod
+ * classes, min-instance CPU, other currencies). Spot and commitment SKUs price only their own option.
  */
 
 export const SERVICE_IDS = {
@@ -100,37 +100,65 @@ export function sku(s: SkuSpec): Record<string, unknown> {
 const compute = (description: string, group: string, regions: string[], usageUnit: string, nanos: number, extra: Partial<SkuSpec> = {}) =>
   sku({ serviceId: SERVICE_IDS.compute, serviceName: "Compute Engine", description, group, regions, usageUnit, tiers: [[0, "0", nanos]], ...extra });
 
-/** Test prices (nanos per vCPU-hour, per GiB-hour) of the core/RAM families the fake sells in its four regions. */
-export const FAKE_FAMILY_RATES: Record<string, { prefix: string; core: number; ram: number }> = {
-  e2: { prefix: "E2 Instance", core: 21_811_590, ram: 2_923_530 },
-  n2: { prefix: "N2 Instance", core: 31_611_000, ram: 4_237_000 },
-  n1: { prefix: "N1 Predefined Instance", core: 31_611_000, ram: 4_237_000 },
-  c4a: { prefix: "C4A Arm Instance", core: 35_500_000, ram: 4_010_000 },
-  n4: { prefix: "N4 Instance", core: 30_000_000, ram: 4_000_000 },
+/**
+ * Test prices (nanos per vCPU-hour, per GiB-hour) of the core/RAM families the fake sells in its four
+ * regions, and the words of their commitment SKUs ("Commitment v1: <commit> Cpu in …"; N1 has none).
+ */
+export const FAKE_FAMILY_RATES: Record<string, { prefix: string; core: number; ram: number; commit: string; years3: "Year" | "Years" }> = {
+  e2: { prefix: "E2 Instance", core: 21_811_590, ram: 2_923_530, commit: "E2", years3: "Year" },
+  n2: { prefix: "N2 Instance", core: 31_611_000, ram: 4_237_000, commit: "N2", years3: "Year" },
+  n1: { prefix: "N1 Predefined Instance", core: 31_611_000, ram: 4_237_000, commit: "", years3: "Year" },
+  c4a: { prefix: "C4A Arm Instance", core: 35_500_000, ram: 4_010_000, commit: "C4A Arm", years3: "Years" },
+  n4: { prefix: "N4 Instance", core: 30_000_000, ram: 4_000_000, commit: "N4", years3: "Years" },
+};
+
+/**
+ * Test prices of Spot and of 1- and 3-year commitments, nanos per vCPU-hour and per GiB-hour, in a
+ * region with factor 1 (us-central1, us-east1); other families' are these shares of on demand.
+ */
+export const FAKE_OPTION_RATES: Record<string, { spot: [number, number]; commit1: [number, number]; commit3: [number, number] }> = {
+  n2: { spot: [9_483_000, 1_271_000], commit1: [19_876_543, 2_654_321], commit3: [14_123_457, 1_876_543] },
 };
 
 /** A regional multiplier so that each region's prices differ (tests must see the region's own price). */
 export const REGION_FACTOR: Record<FakeRegion, number> = { "us-central1": 1, "europe-west1": 1.1, "us-east1": 1, "europe-west4": 1.2 };
 
+function optionRates(family: string, core: number, ram: number) {
+  const share = (k: number): [number, number] => [Math.round(core * k), Math.round(ram * k)];
+  return FAKE_OPTION_RATES[family] ?? { spot: share(0.3), commit1: share(0.63), commit3: share(0.45) };
+}
+
 export function computeSkus(): unknown[] {
   const out: unknown[] = [...realSkus()];
   for (const [region, place] of Object.entries(FAKE_REGIONS) as Array<[FakeRegion, string]>) {
     const f = REGION_FACTOR[region];
-    for (const { prefix, core, ram } of Object.values(FAKE_FAMILY_RATES)) {
+    for (const [family, { prefix, core, ram, commit, years3 }] of Object.entries(FAKE_FAMILY_RATES)) {
       out.push(compute(`${prefix} Core running in ${place}`, "CPU", [region], "h", Math.round(core * f)));
       out.push(compute(`${prefix} Ram running in ${place}`, "RAM", [region], "GiBy.h", Math.round(ram * f)));
-      // Look-alikes that must never price an on-demand machine.
-      out.push(compute(`Spot Preemptible ${prefix} Core running in ${place}`, "CPU", [region], "h", Math.round(core * f * 0.3), { usageType: "Preemptible" }));
-      out.push(compute(`Commitment v1: ${prefix.replace(" Instance", "")} Cpu in ${place} for 1 Year`, "CPU", [region], "h", Math.round(core * f * 0.63), { usageType: "Commit1Yr" }));
+      // Spot and commitments: never an on-demand price, each its own option's.
+      const o = optionRates(family, core, ram);
+      const words = commit ? `${commit} ` : "";
+      out.push(compute(`Spot Preemptible ${prefix} Core running in ${place}`, "CPU", [region], "h", Math.round(o.spot[0] * f), { usageType: "Preemptible" }));
+      out.push(compute(`Spot Preemptible ${prefix} Ram running in ${place}`, "RAM", [region], "GiBy.h", Math.round(o.spot[1] * f), { usageType: "Preemptible" }));
+      out.push(compute(`Commitment v1: ${words}Cpu in ${place} for 1 Year`, "CPU", [region], "h", Math.round(o.commit1[0] * f), { usageType: "Commit1Yr" }));
+      out.push(compute(`Commitment v1: ${words}Ram in ${place} for 1 Year`, "RAM", [region], "GiBy.h", Math.round(o.commit1[1] * f), { usageType: "Commit1Yr" }));
+      out.push(compute(`Commitment v1: ${words}Cpu in ${place} for 3 ${years3}`, "CPU", [region], "h", Math.round(o.commit3[0] * f), { usageType: "Commit3Yr" }));
+      out.push(compute(`Commitment v1: ${words}Ram in ${place} for 3 ${years3}`, "RAM", [region], "GiBy.h", Math.round(o.commit3[1] * f), { usageType: "Commit3Yr" }));
+      // Look-alikes that must never price a machine.
       out.push(compute(`${prefix} Core running in ${place} (DWS defined duration)`, "CPU", [region], "h", 1));
+      out.push(compute(`Spot Preemptible ${prefix} Core running in ${place} (DWS defined duration)`, "CPU", [region], "h", 1, { usageType: "Preemptible" }));
     }
     out.push(compute(`Micro Instance with burstable CPU running in ${place}`, "F1Micro", [region], "h", Math.round(7_600_000 * f)));
+    out.push(compute(`Spot Preemptible Micro Instance with burstable CPU running in ${place}`, "F1Micro", [region], "h", Math.round(3_500_000 * f), { usageType: "Preemptible" }));
     out.push(compute(`N2 Custom Instance Core running in ${place}`, "CPU", [region], "h", 33_191_550));
+    out.push(compute(`Commitment v1: N2 Custom Cpu in ${place} for 1 Year`, "CPU", [region], "h", 1, { usageType: "Commit1Yr" }));
   }
   out.push(compute("G2 Instance Core running in Iowa", "CPU", ["us-central1"], "h", 24_988_000));
   out.push(compute("G2 Instance Ram running in Iowa", "RAM", ["us-central1"], "GiBy.h", 2_927_000));
   out.push(compute("Nvidia L4 GPU running in Iowa", "GPU", ["us-central1"], "h", 560_000_000));
-  out.push(compute("Nvidia L4 GPU attached to Spot Preemptible VMs running in Iowa", "GPU", ["us-central1"], "h", 224_000_000));
+  out.push(compute("Spot Preemptible G2 Instance Core running in Iowa", "CPU", ["us-central1"], "h", 9_995_000, { usageType: "Preemptible" }));
+  out.push(compute("Spot Preemptible G2 Instance Ram running in Iowa", "RAM", ["us-central1"], "GiBy.h", 1_171_000, { usageType: "Preemptible" }));
+  out.push(compute("Nvidia L4 GPU attached to Spot Preemptible VMs running in Iowa", "GPU", ["us-central1"], "h", 224_000_000, { usageType: "Preemptible" }));
   return out;
 }
 

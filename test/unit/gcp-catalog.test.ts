@@ -126,15 +126,35 @@ describe("matchers (by description, never by SKU id)", () => {
     expect(m(computeMatcher, "Nvidia Tesla A100 GPU running in Americas")).toBe("gpu:Nvidia Tesla A100 GPU");
     expect(m(computeMatcher, "Micro Instance with burstable CPU running in Americas")).toBe("instance:Micro Instance with burstable CPU");
     for (const d of [
-      "Spot Preemptible E2 Instance Core running in Americas",
-      "Commitment v1: E2 Cpu in Americas for 1 Year",
       "N2 Custom Instance Core running in Iowa",
       "E2 Instance Core running in Iowa (DWS defined duration)",
-      "Nvidia Tesla A100 GPU attached to Spot Preemptible VMs running in Americas",
       "Network Vpn Internet Egress from Americas to Africa",
       "Sole Tenancy Instance Core running in Iowa",
+      "Spot Preemptible N2 Custom Instance Core running in Iowa",
+      "Commitment v1: N2 Custom Cpu in Americas for 1 Year",
+      "Commitment v1: Local SSD in Americas for 1 Year",
+      "Commitment v1: A4 Nvidia B200 (1 gpu slice) in Americas for 1 Year",
+      "Commitment - dollar based v1: GCE for 1 year",
     ])
       expect(m(computeMatcher, d), d).toBeUndefined();
+  });
+
+  it("Compute Engine Spot and commitment SKUs key apart from on-demand, with their usage type", () => {
+    const full = (description: string) => computeMatcher({ description } as never);
+    expect(full("Spot Preemptible E2 Instance Core running in Americas")).toEqual({ key: "spot:core:E2 Instance", usageUnit: "h", usageType: "Preemptible" });
+    expect(full("Spot Preemptible N2 Instance Ram running in Americas")).toEqual({ key: "spot:ram:N2 Instance", usageUnit: "GiBy.h", usageType: "Preemptible" });
+    expect(full("Spot Preemptible Micro Instance with burstable CPU running in Americas")?.key).toBe("spot:instance:Micro Instance with burstable CPU");
+    expect(full("Nvidia Tesla A100 GPU attached to Spot Preemptible VMs running in Americas")?.key).toBe("spot:gpu:Nvidia Tesla A100 GPU");
+    expect(full("Commitment v1: N2 Cpu in Americas for 1 Year")).toEqual({ key: "1yr:cpu:N2", usageUnit: "h", usageType: "Commit1Yr" });
+    expect(full("Commitment v1: N2 Ram in Americas for 3 Years")).toEqual({ key: "3yr:ram:N2", usageUnit: "GiBy.h", usageType: "Commit3Yr" });
+    expect(full("Commitment v1: N2D AMD Cpu in Americas for 3 Year")?.key).toBe("3yr:cpu:N2D AMD");
+    // N1's commitments name no family; C2's older shape says "Commitment:" and "Core running in".
+    expect(full("Commitment v1: Cpu in Montreal for 1 Year")?.key).toBe("1yr:cpu:");
+    expect(full("Commitment: Compute optimized Core running in Iowa for 1 Year")?.key).toBe("1yr:cpu:Compute optimized");
+    // A commitment SKU priced as another usage type is not kept.
+    const sku = parseSku({ skuId: "C", description: "Commitment v1: N2 Cpu in Iowa for 1 Year", category: { usageType: "OnDemand" }, serviceRegions: ["us-central1"], pricingInfo: [{ pricingExpression: { usageUnit: "h", tieredRates: [{ unitPrice: { currencyCode: "USD", nanos: 19_915_000 } }] } }] });
+    expect(bookEntry(sku as never, computeMatcher)).toBeUndefined();
+    expect(bookEntry({ ...(sku as NonNullable<typeof sku>), usageType: "Commit1Yr" }, computeMatcher)?.key).toBe("1yr:cpu:N2");
   });
 
   it("GKE, Cloud Run and Vertex AI", () => {

@@ -12,7 +12,7 @@ import { type BookEntry, type Matcher, type PriceBook, bookEntry, buildBook } fr
 import { VERTEX_SERVICE, vertexItems, vertexMatcher } from "./vertex-ai.ts";
 
 /** Bumped when what a book keeps changes, so that no instance reads a book of the old shape. */
-const BOOK_VERSION = "v1";
+const BOOK_VERSION = "v2";
 const SERVICES_KEY = `gcp:billing-services:${BOOK_VERSION}`;
 export const CATALOG_TITLE = "the Google Cloud Billing Catalog API";
 

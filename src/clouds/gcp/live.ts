@@ -5,6 +5,7 @@ import { LivePriceProvider } from "../../pricing/live-provider.ts";
 import { UpstreamKit } from "../compose.ts";
 import type { CloudContext, ComposedCloud } from "../types.ts";
 import { BillingCatalogClient } from "./billing-client.ts";
+import { GcpComputeOptions } from "./compute-options.ts";
 import { GCP_SERVICES } from "./catalog.ts";
 import { classifyGcpError } from "./errors.ts";
 import { CATALOG_TITLE, GcpCatalog, gcpPriceSources } from "./live-prices.ts";
@@ -17,6 +18,7 @@ export const NO_KEY_REASON = "GCP_API_KEY is not set: Google Cloud prices come f
  * pipeline (cache → live → stale → fallback → 503), one guard with the project's quota (300 requests a
  * minute, shared through Redis), retries there and nowhere else. Without GCP_API_KEY there is nothing
  * to be live with: prices come from the fallback tables, stamped `fallback`, and the status says why.
+ * Compute Engine commitments and Spot VMs are composed from the same book (compute-options.ts).
  */
 export function createLiveGcp(ctx: CloudContext): ComposedCloud {
   const { config, logger, metrics, tables } = ctx;
@@ -41,15 +43,18 @@ export function createLiveGcp(ctx: CloudContext): ComposedCloud {
   const catalog = new GcpCatalog({ client, loader, logger, now: ctx.now, waitMs: config.GCP_CATALOG_WAIT_MS });
   const stated = allStatedSpecs(tables.dir ?? config.FALLBACK_PRICING_DIR, "gcp", "compute");
   let machineTypes: ReadonlyMap<string, InstanceSpecs> | undefined;
+  const types = () => (machineTypes ??= new Map([...stated()].map(([id, s]) => [id, s.specs])));
   const prices = new LivePriceProvider({
     cloud: "gcp",
     cloudTitle: "Google Cloud",
     services: GCP_SERVICES,
-    sources: gcpPriceSources(catalog, () => (machineTypes ??= new Map([...stated()].map(([id, s]) => [id, s.specs])))),
+    sources: gcpPriceSources(catalog, types),
     loader,
     fallback,
     metrics,
     logger,
   });
-  return kit.pricesOnly(prices);
+  // Commitments and Spot VMs from the same catalogue, client, guard and cached Compute Engine book.
+  const options = new GcpComputeOptions(catalog, types);
+  return kit.pricesOnly(prices, { reserved: options, spot: options });
 }

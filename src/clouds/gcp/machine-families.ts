@@ -15,46 +15,60 @@ export interface FamilyBilling {
   premium?: string;
   /** One SKU per instance-hour (f1-micro, g1-small). */
   instance?: string;
+  /**
+   * The family's words in its resource-based commitment SKUs, "Commitment v1: <commit> Cpu|Ram in
+   * <location> for 1 Year|3 Years" ("" for N1: "Commitment v1: Cpu in …"); undefined where Google sells
+   * none (T2A) or Pricebook knows none (the M2 premium). Same mapping.csv, and Google's
+   * cloud-pricing-export filters (GoogleCloudPlatform professional-services, `conf` generator).
+   */
+  commit?: string;
 }
 
 export const FAMILY_BILLING: Readonly<Record<string, FamilyBilling>> = {
-  a2: { prefix: "A2 Instance" },
-  a3: { prefix: "A3 Instance" },
-  c2: { prefix: "Compute optimized" },
-  c2d: { prefix: "C2D AMD Instance" },
-  c3: { prefix: "C3 Instance" },
-  c3d: { prefix: "C3D Instance" },
-  c4: { prefix: "C4 Instance" },
-  c4a: { prefix: "C4A Arm Instance" },
-  c4d: { prefix: "C4D Instance" },
-  c4n: { prefix: "C4N Instance" },
-  e2: { prefix: "E2 Instance" },
+  a2: { prefix: "A2 Instance", commit: "A2" },
+  a3: { prefix: "A3 Instance", commit: "A3" },
+  c2: { prefix: "Compute optimized", commit: "Compute optimized" },
+  c2d: { prefix: "C2D AMD Instance", commit: "C2D AMD" },
+  c3: { prefix: "C3 Instance", commit: "C3" },
+  c3d: { prefix: "C3D Instance", commit: "C3D" },
+  c4: { prefix: "C4 Instance", commit: "C4" },
+  c4a: { prefix: "C4A Arm Instance", commit: "C4A Arm" },
+  c4d: { prefix: "C4D Instance", commit: "C4D" },
+  c4n: { prefix: "C4N Instance", commit: "C4N" },
+  e2: { prefix: "E2 Instance", commit: "E2" },
   f1: { instance: "Micro Instance with burstable CPU" },
   g1: { instance: "Small Instance with 1 VCPU" },
-  g2: { prefix: "G2 Instance" },
-  g4: { prefix: "G4 Instance" },
-  h3: { prefix: "H3 Instance" },
-  m1: { prefix: "Memory-optimized Instance" },
+  g2: { prefix: "G2 Instance", commit: "G2" },
+  g4: { prefix: "G4 Instance", commit: "G4" },
+  h3: { prefix: "H3 Instance", commit: "H3" },
+  m1: { prefix: "Memory-optimized Instance", commit: "Memory-optimized" },
   m2: { prefix: "Memory-optimized Instance", premium: "Memory Optimized Upgrade Premium for Memory-optimized Instance" },
-  m3: { prefix: "M3 Memory-optimized Instance" },
-  m4: { prefix: "M4 Instance" },
-  "m4-ultramem-224": { prefix: "M4Ultramem224 Instance" },
-  m4n: { prefix: "M4N Instance" },
-  n1: { prefix: "N1 Predefined Instance" },
-  n2: { prefix: "N2 Instance" },
-  n2d: { prefix: "N2D AMD Instance" },
-  n4: { prefix: "N4 Instance" },
-  n4a: { prefix: "N4A Instance" },
-  n4d: { prefix: "N4D Instance" },
+  m3: { prefix: "M3 Memory-optimized Instance", commit: "M3 Memory-optimized" },
+  m4: { prefix: "M4 Instance", commit: "M4" },
+  "m4-ultramem-224": { prefix: "M4Ultramem224 Instance", commit: "M4Ultramem224" },
+  m4n: { prefix: "M4N Instance", commit: "M4N" },
+  n1: { prefix: "N1 Predefined Instance", commit: "" },
+  n2: { prefix: "N2 Instance", commit: "N2" },
+  n2d: { prefix: "N2D AMD Instance", commit: "N2D AMD" },
+  n4: { prefix: "N4 Instance", commit: "N4" },
+  n4a: { prefix: "N4A Instance", commit: "N4A" },
+  n4d: { prefix: "N4D Instance", commit: "N4D" },
   t2a: { prefix: "T2A Arm Instance" },
-  t2d: { prefix: "T2D AMD Instance" },
-  z3: { prefix: "Z3 Instance" },
+  t2d: { prefix: "T2D AMD Instance", commit: "T2D AMD" },
+  z3: { prefix: "Z3 Instance", commit: "Z3" },
 };
 
 /** The billing family of a machine type: its family token, except types Google bills apart. */
 export function billingFamily(machineType: string): string {
   return machineType === "m4-ultramem-224" ? machineType : machineFamily(machineType);
 }
+
+/**
+ * Shared-core types, which no resource-based commitment covers: "Committed use discounts work on all
+ * Compute Engine non-shared-core machine types" (Google, signing-up-committed-use-discounts; see
+ * fallback-pricing/notes/purchase-gcp.md, which leaves them out of the tables for the same reason).
+ */
+export const SHARED_CORE: ReadonlySet<string> = new Set(["e2-micro", "e2-small", "e2-medium", "f1-micro", "g1-small"]);
 
 /** The GPU SKU an accelerator-optimized type bills per GPU-hour (same mapping.csv), by type prefix. */
 const GPU_SKUS: ReadonlyArray<readonly [string, string]> = [

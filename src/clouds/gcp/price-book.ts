@@ -38,6 +38,8 @@ export interface Match {
   key: string;
   /** The Billing Catalog `usageUnit` (or units) the price must be in: "h", "GiBy.h", "s", "count". */
   usageUnit: string | readonly string[];
+  /** The `category.usageType` the key prices: `OnDemand` unless said (`Preemptible`, `Commit1Yr`, `Commit3Yr`). */
+  usageType?: string;
 }
 
 /** Recognises the SKUs one service's items are made of (by description and category, never by id). */
@@ -51,13 +53,14 @@ export interface BookEntry {
 }
 
 /**
- * Reduces one SKU for the book: on-demand USD prices only, in the unit the key expects, and never a
- * SKU whose every tier is $0 (nothing to price). Returns undefined for everything else.
+ * Reduces one SKU for the book: USD prices of the usage type the key is for (on demand unless the
+ * matcher says Preemptible or a commitment), in the unit the key expects, and never a SKU whose every
+ * tier is $0 (nothing to price). Returns undefined for everything else.
  */
 export function bookEntry(sku: CatalogSku, match: Matcher, logger?: Logger): BookEntry | undefined {
-  if (sku.usageType !== "OnDemand" || sku.currency !== "USD") return undefined;
+  if (sku.currency !== "USD") return undefined;
   const m = match(sku);
-  if (!m) return undefined;
+  if (!m || sku.usageType !== (m.usageType ?? "OnDemand")) return undefined;
   if (typeof m.usageUnit === "string" ? sku.usageUnit !== m.usageUnit : !m.usageUnit.includes(sku.usageUnit)) {
     logger?.warn({ skuId: sku.skuId, description: sku.description, usageUnit: sku.usageUnit, expected: m.usageUnit }, "a Cloud Billing SKU is priced in an unexpected unit; not used");
     return undefined;
