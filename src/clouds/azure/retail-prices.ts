@@ -38,9 +38,18 @@ export interface RetailPrice {
   unitOfMeasure: string;
   type: string;
   reservationTerm?: string | undefined;
+  /** On a pay-as-you-go row: the savings plan's per-hour prices by term (`2023-01-01-preview` on). */
+  savingsPlan?: SavingsPlanPrice[] | undefined;
+}
+
+/** One entry of an item's `savingsPlan` array: a per-hour price for a term ("1 Year", "3 Years"). */
+export interface SavingsPlanPrice {
+  retailPrice: string;
+  term: string;
 }
 
 const decimal = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/);
+const savingsPlanSchema = z.object({ retailPrice: decimal, term: z.string() });
 const itemSchema = z.object({
   currencyCode: z.string(),
   tierMinimumUnits: decimal,
@@ -58,6 +67,15 @@ const itemSchema = z.object({
   unitOfMeasure: z.string(),
   type: z.string(),
   reservationTerm: z.string().nullish().transform((v) => v ?? undefined),
+  // Entries that are not {retailPrice, term} are left out, never the item: its pay-as-you-go price stands.
+  savingsPlan: z
+    .array(z.unknown())
+    .nullish()
+    .catch(undefined)
+    .transform((v) => v?.flatMap((entry) => {
+      const parsed = savingsPlanSchema.safeParse(entry);
+      return parsed.success ? [parsed.data] : [];
+    })),
 });
 const pageSchema = z.object({ Items: z.array(z.unknown()), NextPageLink: z.string().nullish() });
 
