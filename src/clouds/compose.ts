@@ -52,9 +52,12 @@ export class UpstreamKit {
     });
   }
 
-  /** A live cloud that prices and nothing else (no cost or budget API): its guards, closed with it. */
-  pricesOnly(prices: PriceProvider): ComposedCloud {
-    return { origin: "live", prices, components: { prices }, guards: this.guards, close: () => this.close() };
+  /**
+   * A live cloud that prices and nothing else (no cost or budget API): its guards, closed with it, and
+   * its live purchase-option sources, if it has any.
+   */
+  pricesOnly(prices: PriceProvider, optionSources?: ComposedCloud["optionSources"]): ComposedCloud {
+    return { origin: "live", prices, components: { prices }, guards: this.guards, ...(optionSources ? { optionSources } : {}), close: () => this.close() };
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,9 @@ import type { AnyServiceDef } from "../clouds/types.ts";
 import type { PriceItem, PriceProvider, PriceQuestion, PriceRequestOptions, PriceSet, Source } from "../domain/price.ts";
 import { describeTerms, HOURS_PER_YEAR, type PurchaseOption, type PurchaseTerms, TERM_YEARS } from "../domain/purchase.ts";
 import { commitmentRates, savingPercent } from "../estimates/arithmetic.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, fromUpstream } from "../errors.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
+import { UpstreamError } from "../resilience/guard.ts";
 import { resolveTerms } from "./purchase-terms.ts";
 import { answer, listHint, offerOf } from "./select.ts";
 
@@ -38,7 +39,8 @@ export interface OptionQuotes {
 
 /**
  * Where one cloud's purchase-option prices come from beyond the fallback tables (AWS spot: EC2's
- * DescribeSpotPriceHistory, live only). Undefined answers mean "ask the tables".
+ * DescribeSpotPriceHistory, live only; Azure VMs: the Retail Prices API). Undefined answers mean "ask
+ * the tables"; an UpstreamError means the upstream failed, and the tables answer as the fallback.
  */
 export interface OptionSource {
   quotes(q: PriceQuestion & { purchase: PurchaseOption }, options: PriceRequestOptions): Promise<OptionQuotes | undefined>;
@@ -181,7 +183,7 @@ export class PurchaseOptionPrices implements PriceProvider {
     const service = this.#services.get(q.service);
     if (!service) throw new ApiError("not_found", `${this.#cloud} has no priced service "${q.service}"`);
     const asked = { ...q, purchase };
-    const found = (await this.#live[purchase.option]?.quotes(asked, options)) ?? tableQuotes(this.#tables, this.#cloud, asked, service.title, this.#hints[purchase.option]);
+    const found = (await this.#liveQuotes(asked, service.title, options)) ?? tableQuotes(this.#tables, this.#cloud, asked, service.title, this.#hints[purchase.option]);
     const ids = q.ids ?? [...found.quotes.keys()];
     const { items: onDemand, reason } = await this.#onDemand(q, ids, options);
     const items: PriceItem[] = [];
@@ -201,6 +203,29 @@ export class PurchaseOptionPrices implements PriceProvider {
         throw new ApiError("price_not_available", `no ${service.title} ${what} price for ${q.ids ? listHint(q.ids) : "these filters"} in ${q.region}; items with ${offered}`);
       }
       throw error;
+    }
+  }
+
+  /**
+   * The live option source's quotes; undefined when there is none or it does not answer. When its
+   * upstream fails (an UpstreamError: nothing cached either), the tables answer, their quotes saying
+   * "fallback"; when they have none, 503 with the failure's Retry-After.
+   */
+  async #liveQuotes(asked: PriceQuestion & { purchase: PurchaseOption }, title: string, options: PriceRequestOptions): Promise<OptionQuotes | undefined> {
+    const source = this.#live[asked.purchase.option];
+    if (!source) return undefined;
+    try {
+      return await source.quotes(asked, options);
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || error.kind === "aborted") throw error;
+      try {
+        return tableQuotes(this.#tables, this.#cloud, asked, title, this.#hints[asked.purchase.option]);
+      } catch (tableError) {
+        if (tableError instanceof ApiError && tableError.code === "price_not_available") {
+          throw fromUpstream(error, `and no cached or fallback ${asked.purchase.option} price can answer for ${title} in ${asked.region}`);
+        }
+        throw tableError;
+      }
     }
   }
 

@@ -77,6 +77,13 @@ const itemSchema = z.object({
       return parsed.success ? [parsed.data] : [];
     })),
 });
+/** One item as the client keeps it, or why it is not one (the client skips it and counts it). */
+export function readRetailItem(item: unknown): { ok: true; row: RetailPrice } | { ok: false; error: string } {
+  const parsed = itemSchema.safeParse(item);
+  if (parsed.success) return { ok: true, row: parsed.data };
+  return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+}
+
 const pageSchema = z.object({ Items: z.array(z.unknown()), NextPageLink: z.string().nullish() });
 
 const DECIMAL_FIELDS = new Set(["retailPrice", "unitPrice", "tierMinimumUnits"]);
@@ -177,13 +184,13 @@ export class RetailPricesClient {
     }
     const items: RetailPrice[] = [];
     for (const item of raw) {
-      const parsed = itemSchema.safeParse(item);
-      if (parsed.success) {
-        items.push(parsed.data);
+      const read = readRetailItem(item);
+      if (read.ok) {
+        items.push(read.row);
         continue;
       }
       metrics.malformedItems.inc({ service: RETAIL_PRICES_API });
-      logger.warn({ filter, err: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 300) }, "skipping a malformed Retail Prices item");
+      logger.warn({ filter, err: read.error.slice(0, 300) }, "skipping a malformed Retail Prices item");
     }
     return items;
   }
