@@ -1,14 +1,7 @@
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.ts";
-import { loadTables } from "../../src/clouds/registry.ts";
-import { createServices } from "../../src/services.ts";
 import { fixture } from "../fakes/azure-retail-items.ts";
 import { azureLiveConfig, withLiveAzure } from "../helpers/azure.ts";
-import { FAKE_CREDENTIALS, type LiveHarness } from "../helpers/live.ts";
+import type { LiveHarness } from "../helpers/live.ts";
 
 /**
  * Azure VM reservations, savings plans and Spot in live mode, end to end through the routes: the real
@@ -76,7 +69,8 @@ describe("Azure reservations, live", () => {
   it("Standard_M8ms eastus (real rows 7740 / 11297): effective 0.8835616438 and 0.429870624; no on-demand row to compare with says why", async () => {
     const h = live();
     const one = await get(h, "region=eastus&vmSize=Standard_M8ms&purchaseOption=reserved&term=1yr");
-    expect(one.body.items[0]).toMatchObject({ price: "0.8835616438", purchase: { upfront: "7740", upfrontIsTermTotal: true } });
+    // fallback-pricing/azure/vm/reserved/eastus.json holds the same numbers: the answer must say live.
+    expect(one.body.items[0]).toMatchObject({ price: "0.8835616438", source: "live", purchase: { upfront: "7740", upfrontIsTermTotal: true } });
     expect(one.body.items[0]?.purchase.onDemandUnavailable).toContain("on-demand");
     const three = await get(h, "region=eastus&vmSize=Standard_M8ms&purchaseOption=reserved&term=3yr");
     expect(three.body.items[0]).toMatchObject({ price: "0.429870624", purchase: { upfront: "11297" } });
@@ -92,7 +86,7 @@ describe("Azure reservations, live", () => {
   it("a size Azure sells no reservation for is unavailable, live (not a guess, not the tables)", async () => {
     const { status, body } = await get(live(), "region=eastus&vmSize=Standard_M8ms,Standard_D2s_v3&purchaseOption=reserved");
     expect(status).toBe(200);
-    expect(body.items.map((i) => i.id)).toEqual(["Standard_M8ms"]);
+    expect(body.items.map((i) => [i.id, i.source])).toEqual([["Standard_M8ms", "live"]]);
     expect(body.unavailable?.map((u) => u.id)).toEqual(["Standard_D2s_v3"]);
   });
 });
@@ -148,35 +142,21 @@ describe("one upstream query sequence, whatever the crowd", () => {
   });
 });
 
-/** A tables directory with the real australiacentral VM table and a reservation table of test data. */
-function tablesWithReservations(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pricebook-azure-options-"));
-  mkdirSync(join(dir, "azure", "vm", "reserved"), { recursive: true });
-  copyFileSync("fallback-pricing/azure/vm/australiacentral.json", join(dir, "azure", "vm", "australiacentral.json"));
-  symlinkSync(resolve("fallback-pricing/specs"), join(dir, "specs"));
-  const row = { id: "Standard_B16als_v2", unit: "hour", price: "0", payment: "all-upfront", source: "https://example.test/test-data-not-a-price" };
-  writeFileSync(
-    join(dir, "azure", "vm", "reserved", "australiacentral.json"),
-    JSON.stringify({ cloud: "azure", service: "vm", region: "australiacentral", purchaseOption: "reserved", rows: [{ ...row, term: "1yr", termTotal: "3400", asOf: "2026-01-02" }, { ...row, term: "3yr", termTotal: "6600", asOf: "2026-01-02" }] }),
-  );
-  return dir;
-}
-
 describe("the Retail Prices API down", () => {
   const config = azureLiveConfig({ UPSTREAM_RETRIES: "0" });
 
   it("the option tables answer, saying fallback; on-demand too", async () => {
-    const services = createServices({ config, logger: pino({ level: "silent" }), mode: { mode: "live", reason: "test" }, tables: loadTables(tablesWithReservations()), version: "test", credentials: FAKE_CREDENTIALS });
-    try {
-      fake.mode = "error500";
-      const res = await createApp(services).request(`/v1/prices/azure/vm?${B16}&purchaseOption=reserved`);
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as Body;
-      expect(body.items[0]).toMatchObject({ source: "fallback", asOf: "2026-01-02", purchase: { upfront: "3400", upfrontIsTermTotal: true, onDemandSource: "fallback" } });
-      expect(reservationCalls()).toHaveLength(1);
-    } finally {
-      await services.close();
-    }
+    const h = live(config);
+    fake.mode = "error500";
+    // fallback-pricing/azure/vm/reserved/eastus.json: Standard_D2als_v7 1 year 416 (finfocus capture); on-demand 0.0804.
+    const { status, body } = await get(h, "region=eastus&vmSize=Standard_D2als_v7&purchaseOption=reserved");
+    expect(status).toBe(200);
+    expect(body.items[0]).toMatchObject({
+      source: "fallback",
+      price: "0.0474885845",
+      purchase: { term: "1yr", upfront: "416", upfrontIsTermTotal: true, onDemandPrice: "0.0804", onDemandSource: "fallback" },
+    });
+    expect(reservationCalls()).toHaveLength(1);
   });
 
   it("with no table of the option either: 503, never a guess", async () => {

@@ -57,6 +57,8 @@ describe("reservations: Reservation rows, the term total as the upfront", () => 
     const [base] = read(fixture("retail-items-reservation-disk-linux-vs-windows.json").reservation_standard_m8ms_eastus).filter((r) => r.reservationTerm === "1 Year") as [RetailPrice];
     const variants: RetailPrice[] = [
       { ...base, productName: "Virtual Machines MS Series Windows" },
+      // westeurope spells one Windows product "Virtual Machines NCCadsv5 Srs Win" (azure-pricing-radar 2026-08-22).
+      { ...base, productName: "Virtual Machines MS Srs Win" },
       { ...base, productName: "MS Series Cloud Services" },
       { ...base, productName: "Virtual Machines MS Series Dedicated Host" },
       { ...base, reservationTerm: "5 Years" },
