@@ -3,8 +3,8 @@ import type { PriceItem, PriceProvider, PriceQuestion, PriceRequestOptions, Pric
 import { describeTerms, HOURS_PER_YEAR, type PurchaseOption, type PurchaseTerms, TERM_YEARS } from "../domain/purchase.ts";
 import { commitmentRates, savingPercent } from "../estimates/arithmetic.ts";
 import { ApiError, fromUpstream } from "../errors.ts";
-import { UpstreamError } from "../resilience/guard.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
+import { UpstreamError } from "../resilience/guard.ts";
 import { resolveTerms } from "./purchase-terms.ts";
 import { answer, listHint, offerOf } from "./select.ts";
 
@@ -43,10 +43,10 @@ export interface OptionQuotes {
 
 /**
  * Where one cloud's purchase-option prices come from beyond the fallback tables (AWS spot: EC2's
- * DescribeSpotPriceHistory, live only; GCP commitments and spot: the Billing Catalog). Undefined
- * answers mean "ask the tables". An `UpstreamError` means the upstream failed: the tables answer
- * (their quotes say `fallback`), else a 503 naming the failure; a source whose prices must never come
- * from a table (AWS spot) throws an `ApiError` instead.
+ * DescribeSpotPriceHistory, live only; Azure VMs: the Retail Prices API; GCP commitments and spot:
+ * the Billing Catalog). Undefined answers mean "ask the tables". An `UpstreamError` means the upstream
+ * failed: the tables answer (their quotes say `fallback`), else a 503 naming the failure; a source
+ * whose prices must never come from a table (AWS spot) throws an `ApiError` instead.
  */
 export interface OptionSource {
   quotes(q: PriceQuestion & { purchase: PurchaseOption }, options: PriceRequestOptions): Promise<OptionQuotes | undefined>;
@@ -230,7 +230,7 @@ export class PurchaseOptionPrices implements PriceProvider {
         return tables();
       } catch (fallbackError) {
         if (fallbackError instanceof ApiError && fallbackError.code === "price_not_available") {
-          throw fromUpstream(error, `and the fallback tables have no ${describeTerms(q.purchase)} price for ${title} in ${q.region}`);
+          throw fromUpstream(error, `and no cached or fallback ${describeTerms(q.purchase)} price can answer for ${title} in ${q.region}`);
         }
         throw fallbackError;
       }

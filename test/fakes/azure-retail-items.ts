@@ -11,7 +11,7 @@ import Big from "big.js";
 import type { RetailItem } from "./azure-retail-fake.ts";
 
 const FIXTURES = "test/fixtures/azure-retail";
-const fixture = <T>(name: string): T => JSON.parse(readFileSync(`${FIXTURES}/${name}`, "utf8")) as T;
+export const fixture = <T>(name: string): T => JSON.parse(readFileSync(`${FIXTURES}/${name}`, "utf8")) as T;
 
 export const LIVE_AZURE_REGIONS = ["eastus", "westeurope", "northeurope", "westus2"];
 /** Sizes priced in every live region's table; synthetic rows are made for them. */

@@ -11,14 +11,22 @@ export const VM_SIZES_PER_QUERY = 10;
 /** OData string literal: single quotes doubled. Filter values are case-sensitive, so sent as they are. */
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
-export function regionFilter(service: string, region: string): string {
-  return `serviceName eq ${quote(service)} and armRegionName eq ${quote(region)} and priceType eq 'Consumption'`;
+/** A service's rows in a region of one price type: `Consumption` (pay-as-you-go, Spot, savingsPlan[]) or `Reservation`. */
+export function regionFilter(service: string, region: string, priceType: "Consumption" | "Reservation" = "Consumption"): string {
+  return `serviceName eq ${quote(service)} and armRegionName eq ${quote(region)} and priceType eq ${quote(priceType)}`;
 }
 
-export function vmFilter(region: string, sizes?: readonly string[]): string {
-  const base = regionFilter("Virtual Machines", region);
+export function vmFilter(region: string, sizes?: readonly string[], priceType: "Consumption" | "Reservation" = "Consumption"): string {
+  const base = regionFilter("Virtual Machines", region, priceType);
   if (!sizes) return base;
   return `${base} and (${sizes.map((s) => `armSkuName eq ${quote(s)}`).join(" or ")})`;
+}
+
+/** The rows of some VM sizes in a region: a query sequence per VM_SIZES_PER_QUERY sizes, run together. */
+export async function vmRows(client: RetailPricesClient, region: string, sizes: readonly string[], signal: AbortSignal, priceType: "Consumption" | "Reservation" = "Consumption"): Promise<RetailPrice[]> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < sizes.length; i += VM_SIZES_PER_QUERY) chunks.push(sizes.slice(i, i + VM_SIZES_PER_QUERY));
+  return (await Promise.all(chunks.map((chunk) => client.query(vmFilter(region, chunk, priceType), signal)))).flat();
 }
 
 export interface AzureSourceOptions {
@@ -79,10 +87,7 @@ export function azurePriceSources(o: AzureSourceOptions): Record<string, LiveSer
       const keyOf = (size: string) => `azure:vm:${q.region}:${size}`;
       const loaded = await ctx.loadMany<PriceItem>(q.ids.map(keyOf), async (keys, signal) => {
         const sizes = keys.map((k) => k.slice(k.lastIndexOf(":") + 1));
-        const chunks: string[][] = [];
-        for (let i = 0; i < sizes.length; i += VM_SIZES_PER_QUERY) chunks.push(sizes.slice(i, i + VM_SIZES_PER_QUERY));
-        const rows = (await Promise.all(chunks.map((chunk) => o.client.query(vmFilter(q.region, chunk), signal)))).flat();
-        const found = vm(q.region, rows);
+        const found = vm(q.region, await vmRows(o.client, q.region, sizes, signal));
         return new Map([...found].filter(([size]) => sizes.includes(size)).map(([size, item]) => [keyOf(size), item]));
       });
       return new Map(q.ids.map((id) => [id, loaded.get(keyOf(id)) ?? { value: undefined, source: "live", storedAt: 0 }]));

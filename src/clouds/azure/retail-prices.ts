@@ -38,9 +38,18 @@ export interface RetailPrice {
   unitOfMeasure: string;
   type: string;
   reservationTerm?: string | undefined;
+  /** On a pay-as-you-go row: the savings plan's per-hour prices by term (`2023-01-01-preview` on). */
+  savingsPlan?: SavingsPlanPrice[] | undefined;
+}
+
+/** One entry of an item's `savingsPlan` array: a per-hour price for a term ("1 Year", "3 Years"). */
+export interface SavingsPlanPrice {
+  retailPrice: string;
+  term: string;
 }
 
 const decimal = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/);
+const savingsPlanSchema = z.object({ retailPrice: decimal, term: z.string() });
 const itemSchema = z.object({
   currencyCode: z.string(),
   tierMinimumUnits: decimal,
@@ -58,7 +67,23 @@ const itemSchema = z.object({
   unitOfMeasure: z.string(),
   type: z.string(),
   reservationTerm: z.string().nullish().transform((v) => v ?? undefined),
+  // Entries that are not {retailPrice, term} are left out, never the item: its pay-as-you-go price stands.
+  savingsPlan: z
+    .array(z.unknown())
+    .nullish()
+    .catch(undefined)
+    .transform((v) => v?.flatMap((entry) => {
+      const parsed = savingsPlanSchema.safeParse(entry);
+      return parsed.success ? [parsed.data] : [];
+    })),
 });
+/** One item as the client keeps it, or why it is not one (the client skips it and counts it). */
+export function readRetailItem(item: unknown): { ok: true; row: RetailPrice } | { ok: false; error: string } {
+  const parsed = itemSchema.safeParse(item);
+  if (parsed.success) return { ok: true, row: parsed.data };
+  return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+}
+
 const pageSchema = z.object({ Items: z.array(z.unknown()), NextPageLink: z.string().nullish() });
 
 const DECIMAL_FIELDS = new Set(["retailPrice", "unitPrice", "tierMinimumUnits"]);
@@ -159,13 +184,13 @@ export class RetailPricesClient {
     }
     const items: RetailPrice[] = [];
     for (const item of raw) {
-      const parsed = itemSchema.safeParse(item);
-      if (parsed.success) {
-        items.push(parsed.data);
+      const read = readRetailItem(item);
+      if (read.ok) {
+        items.push(read.row);
         continue;
       }
       metrics.malformedItems.inc({ service: RETAIL_PRICES_API });
-      logger.warn({ filter, err: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 300) }, "skipping a malformed Retail Prices item");
+      logger.warn({ filter, err: read.error.slice(0, 300) }, "skipping a malformed Retail Prices item");
     }
     return items;
   }

@@ -20,24 +20,29 @@ export function inForce(row: RetailPrice, now: Date): boolean {
 }
 
 /** What every served row is: a retail pay-as-you-go price in USD, in force. */
-function isPayg(row: RetailPrice, now: Date): boolean {
+export function isPayg(row: RetailPrice, now: Date): boolean {
   return row.type === "Consumption" && row.currencyCode === "USD" && inForce(row, now);
 }
 
 /**
+ * A Linux VM product: not Windows (also spelled "… Srs Win"), not "Cloud Services" (some sizes carry a
+ * "Cloud Services" row at about twice the VM price under the same ARM SKU), not a dedicated host.
+ */
+export function isLinuxVmProduct(productName: string): boolean {
+  return !/\bWin(dows)?\b/i.test(productName) && !/Cloud ?Services/i.test(productName) && !/Dedicated ?Host/i.test(productName);
+}
+
+/**
  * The Linux pay-as-you-go price of a VM size: service `Virtual Machines`, type `Consumption` (not
- * `DevTestConsumption` or `Reservation`), per hour, a product that is not Windows ("… Series Windows",
- * "…-series Windows") and not "Cloud Services" (some sizes carry a "Cloud Services" row at about twice
- * the VM price under the same ARM SKU), a SKU and meter that are not Spot or Low Priority, and a meter
- * that is not an expired or free variant.
+ * `DevTestConsumption` or `Reservation`), per hour, a Linux VM product, a SKU and meter that are not
+ * Spot or Low Priority, and a meter that is not an expired or free variant.
  */
 export function isLinuxPayg(row: RetailPrice, now: Date): boolean {
   return (
     row.serviceName === "Virtual Machines" &&
     isPayg(row, now) &&
     row.unitOfMeasure === "1 Hour" &&
-    !/\bWindows\b/i.test(row.productName) &&
-    !/Cloud Services/i.test(row.productName) &&
+    isLinuxVmProduct(row.productName) &&
     !/ (Spot|Low Priority)$/i.test(row.skuName) &&
     !/ (Spot|Low Priority|Expired|Free)$/i.test(row.meterName) &&
     !isZero(row.retailPrice)
