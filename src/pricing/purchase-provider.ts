@@ -2,8 +2,9 @@ import type { AnyServiceDef } from "../clouds/types.ts";
 import type { PriceItem, PriceProvider, PriceQuestion, PriceRequestOptions, PriceSet, Source } from "../domain/price.ts";
 import { describeTerms, HOURS_PER_YEAR, type PurchaseOption, type PurchaseTerms, TERM_YEARS } from "../domain/purchase.ts";
 import { commitmentRates, savingPercent } from "../estimates/arithmetic.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, fromUpstream } from "../errors.ts";
 import type { FallbackTables } from "../fallback/tables.ts";
+import { UpstreamError } from "../resilience/guard.ts";
 import { resolveTerms } from "./purchase-terms.ts";
 import { answer, listHint, offerOf } from "./select.ts";
 
@@ -38,7 +39,8 @@ export interface OptionQuotes {
 
 /**
  * Where one cloud's purchase-option prices come from beyond the fallback tables (AWS spot: EC2's
- * DescribeSpotPriceHistory, live only). Undefined answers mean "ask the tables".
+ * DescribeSpotPriceHistory, live only). Undefined answers mean "ask the tables"; an UpstreamError
+ * means the upstream failed with nothing cached: the tables answer (source "fallback"), else 503.
  */
 export interface OptionSource {
   quotes(q: PriceQuestion & { purchase: PurchaseOption }, options: PriceRequestOptions): Promise<OptionQuotes | undefined>;
@@ -181,7 +183,21 @@ export class PurchaseOptionPrices implements PriceProvider {
     const service = this.#services.get(q.service);
     if (!service) throw new ApiError("not_found", `${this.#cloud} has no priced service "${q.service}"`);
     const asked = { ...q, purchase };
-    const found = (await this.#live[purchase.option]?.quotes(asked, options)) ?? tableQuotes(this.#tables, this.#cloud, asked, service.title, this.#hints[purchase.option]);
+    const tables = () => tableQuotes(this.#tables, this.#cloud, asked, service.title, this.#hints[purchase.option]);
+    let found: OptionQuotes;
+    try {
+      found = (await this.#live[purchase.option]?.quotes(asked, options)) ?? tables();
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || error.kind === "aborted") throw error;
+      try {
+        found = tables();
+      } catch (fallbackError) {
+        if (fallbackError instanceof ApiError && fallbackError.code === "price_not_available") {
+          throw fromUpstream(error, `and the fallback tables cannot answer instead (${fallbackError.message}); nothing is guessed, retry after ${error.retryAfterSeconds} s`);
+        }
+        throw fallbackError;
+      }
+    }
     const ids = q.ids ?? [...found.quotes.keys()];
     const { items: onDemand, reason } = await this.#onDemand(q, ids, options);
     const items: PriceItem[] = [];

@@ -18,7 +18,9 @@ import { requireGuard } from "./sdk.ts";
 import { AwsSpotPrices } from "./spot.ts";
 import { SpotAdvisor } from "./spot-advisor.ts";
 import { specCatalog } from "../../fallback/specs.ts";
-import { awsPriceSources } from "./live-prices.ts";
+import { awsPriceSources, ec2OfferFetch, ec2OfferKey } from "./live-prices.ts";
+import { AwsReservedPrices } from "./reserved.ts";
+import { AwsSavingsPlanPrices, SAVINGS_PLANS_REGION } from "./savings-plans.ts";
 import { PriceListClient } from "./price-list.ts";
 import { awsRoutes } from "./routes.ts";
 import type { ResourceSource } from "./run-rate/model.ts";
@@ -27,9 +29,9 @@ import type { ResourceSource } from "./run-rate/model.ts";
 const STS_REGION = "us-east-1";
 
 /**
- * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline, EC2 spot prices,
- * Cost Explorer, Budgets, EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries,
- * breaker); every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints
+ * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline (on demand, and
+ * the Reserved terms of the same items), EC2 spot prices, Savings Plans rates, Cost Explorer, Budgets,
+ * EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries, breaker); every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints
  * come from the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are honoured.
  */
 export function createLiveAws(ctx: CloudContext): ComposedCloud {
@@ -57,12 +59,16 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     logger,
     metrics,
   });
+  const ec2Specs = specCatalog(ctx.tables.dir ?? config.FALLBACK_PRICING_DIR, "aws", "ec2");
+  // One loader for on-demand prices and reserved instances: an EC2 offer (its on-demand item and the
+  // Reserved terms of the same item) is fetched once per (region, type) and serves both.
+  const priceLoader = kit.loader(config.PRICE_CACHE_TTL_MS);
   const prices = new LivePriceProvider({
     cloud: "aws",
     cloudTitle: "AWS",
     services: AWS_SERVICES,
-    sources: awsPriceSources(priceList, specCatalog(ctx.tables.dir ?? config.FALLBACK_PRICING_DIR, "aws", "ec2")),
-    loader: kit.loader(config.PRICE_CACHE_TTL_MS),
+    sources: awsPriceSources(priceList, ec2Specs),
+    loader: priceLoader,
     fallback: new FallbackPriceProvider("aws", AWS_SERVICES, ctx.tables, "live"),
     metrics,
     logger,
@@ -83,6 +89,14 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
       now,
     }),
     now,
+  });
+
+  const reserved = new AwsReservedPrices({ loader: priceLoader, fetch: (region) => ec2OfferFetch(priceList, region, ec2Specs), key: ec2OfferKey });
+  // Savings Plans rates: the global Savings Plans API (AWS_ENDPOINT_URL_SAVINGSPLANS honoured), its own guard and TTL.
+  const savingsPlans = new AwsSavingsPlanPrices({
+    clientConfig: sdk(SAVINGS_PLANS_REGION),
+    guard: kit.guard("savingsplans", "AWS Savings Plans", config.SAVINGS_PLANS_RATE_PER_SECOND, config.SAVINGS_PLANS_BURST),
+    loader: kit.loader(config.SAVINGS_PLANS_TTL_MS),
   });
 
   // Cost Explorer publishes no rate limit; Budgets a low one. Both are global, in us-east-1.
@@ -185,10 +199,11 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     routes: [awsRoutes(resources, account)],
     components: { prices, costs, budgets, resources, account },
     guards: kit.guards,
-    optionSources: { spot },
+    optionSources: { spot, reserved, "savings-plan": savingsPlans },
     async close() {
       await kit.close();
       spot.close();
+      savingsPlans.close();
       for (const client of [pricingClient, ceClient, budgetsClient, sts, ...eksClients.values(), ...sagemakerClients.values()]) client.destroy();
     },
   };
