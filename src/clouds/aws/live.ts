@@ -31,8 +31,9 @@ const STS_REGION = "us-east-1";
 /**
  * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline (on demand, and
  * the Reserved terms of the same items), EC2 spot prices, Savings Plans rates, Cost Explorer, Budgets,
- * EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries, breaker); every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints
- * come from the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are honoured.
+ * EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries, breaker);
+ * every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints come from
+ * the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are honoured.
  */
 export function createLiveAws(ctx: CloudContext): ComposedCloud {
   const { config, logger, metrics, now } = ctx;
