@@ -49,6 +49,7 @@ const envShape = {
     "how long an AWS spot price is fresh (±10% jitter); a spot price is a point in time, so past its TTL it is served as `stale` for at most as long again while EC2 is asked anew",
   ),
   SPOT_ADVISOR_TTL_MS: doc(ms(3_600_000), "Cache", "how long the AWS Spot Advisor file (interruption bands, savings) is fresh"),
+  SAVINGS_PLANS_TTL_MS: doc(ms(21_600_000), "Cache", "how long AWS Savings Plans offering rates (live mode) are fresh (±10% jitter)"),
   CACHE_MAX_BYTES: doc(count(64 * 1024 * 1024), "Cache", "bound of the in-process cache, in bytes of serialised entries"),
   CACHE_LOCK_TTL_MS: doc(ms(10_000), "Cache", "lifetime of the fleet-wide fetch lock"),
   CACHE_LOCK_WAIT_MS: doc(ms(3_000, 0), "Cache", "how long an instance waits for another's fetch before fetching itself"),
@@ -87,6 +88,12 @@ const envShape = {
     "EC2 API calls (DescribeSpotPriceHistory) per second for the whole account; EC2 throttles every Describe call of the account from one bucket, so stay well under it",
   ),
   EC2_BURST: doc(count(20), "AWS", "EC2 API burst bucket for the whole account"),
+  SAVINGS_PLANS_RATE_PER_SECOND: doc(
+    z.coerce.number().positive().default(2),
+    "AWS",
+    "AWS Savings Plans API calls (DescribeSavingsPlansOfferingRates) per second for the whole account; AWS publishes no quota for it, so keep it low",
+  ),
+  SAVINGS_PLANS_BURST: doc(count(5), "AWS", "AWS Savings Plans API burst bucket for the whole account"),
   SPOT_ADVISOR_URL: doc(
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json"),
     "AWS",

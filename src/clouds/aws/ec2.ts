@@ -2,6 +2,7 @@ import type { InstanceSpecs, PriceItem } from "../../domain/price.ts";
 import type { SpecsOf } from "../../fallback/specs.ts";
 import type { PriceListProduct } from "./price-list.ts";
 import { type PriceQuery, parseCount, parseGiB, productItem } from "./products.ts";
+import { type ReservedRate, reservedRates } from "./reserved-rates.ts";
 import { isForRegion } from "./usage-types.ts";
 
 /** How many instance types one ANY_OF filter carries. */
@@ -62,16 +63,30 @@ function specsOf(attributes: Record<string, string>, stated: InstanceSpecs | und
   return { ...(vcpu === undefined ? {} : { vcpu }), ...(memoryGiB === undefined ? {} : { memoryGiB }) };
 }
 
-/** Instance type → item. When AWS returns more than one candidate, the first non-zero price wins. */
-export function ec2Items(region: string, products: readonly PriceListProduct[], stated: SpecsOf = () => undefined): Map<string, PriceItem> {
-  const items = new Map<string, PriceItem>();
+/**
+ * What one GetProducts item says of an instance type: its on-demand item and the Reserved terms the
+ * same SKU carries. Cached together per (region, type), so one query sequence answers both.
+ */
+export interface Ec2Offer {
+  item: PriceItem;
+  reserved: ReservedRate[];
+}
+
+/** Instance type → offer. When AWS returns more than one candidate, the first non-zero price wins. */
+export function ec2Offers(region: string, products: readonly PriceListProduct[], stated: SpecsOf = () => undefined): Map<string, Ec2Offer> {
+  const offers = new Map<string, Ec2Offer>();
   for (const product of products) {
     if (!isPlainLinuxOnDemand(product, region)) continue;
     const a = product.attributes;
     const type = a.instanceType as string;
-    if (items.has(type)) continue;
+    if (offers.has(type)) continue;
     const item = productItem(product, type, "hour", specsOf(a, stated(type)));
-    if (item) items.set(type, item);
+    if (item) offers.set(type, { item, reserved: reservedRates(product) });
   }
-  return items;
+  return offers;
+}
+
+/** Instance type → on-demand item. */
+export function ec2Items(region: string, products: readonly PriceListProduct[], stated: SpecsOf = () => undefined): Map<string, PriceItem> {
+  return new Map([...ec2Offers(region, products, stated)].map(([type, offer]) => [type, offer.item]));
 }

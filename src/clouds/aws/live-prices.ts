@@ -1,7 +1,8 @@
 import type { PriceItem, PriceQuestion } from "../../domain/price.ts";
 import type { Listing, LiveContext, LiveServiceSource } from "../../pricing/live-provider.ts";
 import type { SageMakerComponent } from "./catalog.ts";
-import { ec2Items, ec2Queries } from "./ec2.ts";
+import type { FetchMany } from "../../resilience/cached-loader.ts";
+import { type Ec2Offer, ec2Items, ec2Offers, ec2Queries } from "./ec2.ts";
 import { eksFargateQueries, eksItems, eksQueries, hasAllFargate } from "./eks.ts";
 import { lambdaEdgeRequestQueries, lambdaItems, lambdaQueries } from "./lambda.ts";
 import type { SpecsOf } from "../../fallback/specs.ts";
@@ -12,6 +13,22 @@ import { sagemakerItems, sagemakerQueries } from "./sagemaker.ts";
 /** Runs a set of Price List query sequences (each paged, each page one guarded call) and merges them. */
 function products(priceList: PriceListClient, queries: PriceQuery[], signal: AbortSignal): Promise<PriceListProduct[]> {
   return Promise.all(queries.map((q) => priceList.getProducts(q.serviceCode, q.filters, signal))).then((pages) => pages.flat());
+}
+
+/** The cache key of one instance type's offer (on-demand item and Reserved terms) in a region. */
+export const ec2OfferKey = (region: string, type: string) => `ec2:offer:${region}:${type}`;
+
+/**
+ * Fetches the offers of the instance types behind `keys` in one GetProducts query sequence (one
+ * ANY_OF filter per 50 types): the on-demand price source and the reserved option source share it, and
+ * through one loader they share each flight and each cached offer.
+ */
+export function ec2OfferFetch(priceList: PriceListClient, region: string, ec2Specs?: SpecsOf): FetchMany<Ec2Offer> {
+  return async (keys, signal) => {
+    const types = keys.map((k) => k.slice(k.lastIndexOf(":") + 1));
+    const found = ec2Offers(region, await products(priceList, ec2Queries(region, types), signal), ec2Specs);
+    return new Map([...found].map(([type, offer]) => [ec2OfferKey(region, type), offer]));
+  };
 }
 
 /**
@@ -63,13 +80,14 @@ export function awsPriceSources(priceList: PriceListClient, ec2Specs?: SpecsOf):
       return { items: loaded.value, source: loaded.source };
     },
     async byIds(q, ctx) {
-      const keyOf = (type: string) => `ec2:${q.region}:${type}`;
-      const loaded = await ctx.loadMany<PriceItem>(q.ids.map(keyOf), async (keys, signal) => {
-        const types = keys.map((k) => k.slice(k.lastIndexOf(":") + 1));
-        const found = ec2Items(q.region, await products(priceList, ec2Queries(q.region, types), signal), ec2Specs);
-        return new Map([...found].map(([type, item]) => [keyOf(type), item]));
-      });
-      return new Map(q.ids.map((id) => [id, loaded.get(keyOf(id)) ?? { value: undefined, source: "live", storedAt: 0 }]));
+      const keyOf = (type: string) => ec2OfferKey(q.region, type);
+      const loaded = await ctx.loadMany<Ec2Offer>(q.ids.map(keyOf), ec2OfferFetch(priceList, q.region, ec2Specs));
+      return new Map(
+        q.ids.map((id) => {
+          const hit = loaded.get(keyOf(id));
+          return [id, hit ? { ...hit, value: hit.value?.item } : { value: undefined, source: "live", storedAt: 0 }];
+        }),
+      );
     },
   };
 

@@ -18,8 +18,10 @@ import { requireGuard } from "./sdk.ts";
 import { AwsSpotPrices } from "./spot.ts";
 import { SpotAdvisor } from "./spot-advisor.ts";
 import { specCatalog } from "../../fallback/specs.ts";
-import { awsPriceSources } from "./live-prices.ts";
+import { awsPriceSources, ec2OfferFetch, ec2OfferKey } from "./live-prices.ts";
 import { PurchaseOptionPrices } from "../../pricing/purchase-provider.ts";
+import { AwsReservedPrices } from "./reserved.ts";
+import { AwsSavingsPlanPrices, SAVINGS_PLANS_REGION } from "./savings-plans.ts";
 import { PriceListClient } from "./price-list.ts";
 import { awsRoutes } from "./routes.ts";
 import type { ResourceSource } from "./run-rate/model.ts";
@@ -28,10 +30,11 @@ import type { ResourceSource } from "./run-rate/model.ts";
 const STS_REGION = "us-east-1";
 
 /**
- * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline, EC2 spot prices,
- * Cost Explorer, Budgets, EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries,
- * breaker); every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints
- * come from the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are honoured.
+ * AWS in live mode, complete: the Price List behind the cloud-neutral price pipeline (on demand, and
+ * the Reserved terms of the same items), EC2 spot prices, Savings Plans rates, Cost Explorer, Budgets,
+ * EKS and SageMaker inventories, STS. Every AWS call goes through a guard (limiter, retries, breaker);
+ * every SDK client makes exactly one attempt per call, with timeouts that throw. Endpoints come from
+ * the SDK's own resolution, so AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are honoured.
  */
 export function createLiveAws(ctx: CloudContext): ComposedCloud {
   const { config, logger, metrics, now } = ctx;
@@ -58,12 +61,16 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     logger,
     metrics,
   });
+  const ec2Specs = specCatalog(ctx.tables.dir ?? config.FALLBACK_PRICING_DIR, "aws", "ec2");
+  // One loader for on-demand prices and reserved instances: an EC2 offer (its on-demand item and the
+  // Reserved terms of the same item) is fetched once per (region, type) and serves both.
+  const priceLoader = kit.loader(config.PRICE_CACHE_TTL_MS);
   const prices = new LivePriceProvider({
     cloud: "aws",
     cloudTitle: "AWS",
     services: AWS_SERVICES,
-    sources: awsPriceSources(priceList, specCatalog(ctx.tables.dir ?? config.FALLBACK_PRICING_DIR, "aws", "ec2")),
-    loader: kit.loader(config.PRICE_CACHE_TTL_MS),
+    sources: awsPriceSources(priceList, ec2Specs),
+    loader: priceLoader,
     fallback: new FallbackPriceProvider("aws", AWS_SERVICES, ctx.tables, "live"),
     metrics,
     logger,
@@ -85,7 +92,15 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     }),
     now,
   });
-  const optionSources = { spot };
+
+  const reserved = new AwsReservedPrices({ loader: priceLoader, fetch: (region) => ec2OfferFetch(priceList, region, ec2Specs), key: ec2OfferKey });
+  // Savings Plans rates: the global Savings Plans API (AWS_ENDPOINT_URL_SAVINGSPLANS honoured), its own guard and TTL.
+  const savingsPlans = new AwsSavingsPlanPrices({
+    clientConfig: sdk(SAVINGS_PLANS_REGION),
+    guard: kit.guard("savingsplans", "AWS Savings Plans", config.SAVINGS_PLANS_RATE_PER_SECOND, config.SAVINGS_PLANS_BURST),
+    loader: kit.loader(config.SAVINGS_PLANS_TTL_MS),
+  });
+  const optionSources = { spot, reserved, "savings-plan": savingsPlans };
 
   // Cost Explorer publishes no rate limit; Budgets a low one. Both are global, in us-east-1.
   const ceClient = requireGuard(new CostExplorerClient(sdk(COST_EXPLORER_REGION)));
@@ -192,6 +207,7 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
     async close() {
       await kit.close();
       spot.close();
+      savingsPlans.close();
       for (const client of [pricingClient, ceClient, budgetsClient, sts, ...eksClients.values(), ...sagemakerClients.values()]) client.destroy();
     },
   };

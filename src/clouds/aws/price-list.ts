@@ -19,6 +19,16 @@ export interface PriceDimension {
   rateCode: string;
 }
 
+/** One `terms.Reserved` entry of a product: its attributes (lease, class, purchase option) and dimensions as sent. */
+export interface ReservedTerm {
+  offerTermCode: string;
+  effectiveDate: string | undefined;
+  /** `LeaseContractLength`, `OfferingClass`, `PurchaseOption`, as AWS spells them. */
+  attributes: Record<string, string>;
+  /** `Hrs` (the recurring rate) and `Quantity` (the upfront fee), each as the exact decimal AWS sent. */
+  dimensions: PriceDimension[];
+}
+
 /** One Price List product with its on-demand price dimensions, sorted by `beginRange`. */
 export interface PriceListProduct {
   sku: string;
@@ -28,6 +38,8 @@ export interface PriceListProduct {
   dimensions: PriceDimension[];
   effectiveDate: string | undefined;
   publicationDate: string | undefined;
+  /** The product's well-formed Reserved terms, when it has any (EC2); a malformed one is left out, never half read. */
+  reserved?: ReservedTerm[];
 }
 
 export interface PriceFilter {
@@ -53,6 +65,8 @@ const termSchema = z.object({
   priceDimensions: z.record(z.string(), dimensionSchema),
 });
 
+const reservedTermSchema = termSchema.extend({ termAttributes: z.record(z.string(), z.string()).default({}) });
+
 const itemSchema = z.object({
   product: z.object({
     sku: z.string().min(1),
@@ -60,7 +74,8 @@ const itemSchema = z.object({
     attributes: z.record(z.string(), z.string()),
   }),
   serviceCode: z.string().optional(),
-  terms: z.object({ OnDemand: z.record(z.string(), termSchema).optional() }).passthrough(),
+  // A Reserved term is checked on its own (below): one bad term must not cost the item its on-demand price.
+  terms: z.object({ OnDemand: z.record(z.string(), termSchema).optional(), Reserved: z.record(z.string(), z.unknown()).optional() }).passthrough(),
   publicationDate: z.string().optional(),
   version: z.string().optional(),
 });
@@ -84,18 +99,10 @@ export function parsePriceListItem(raw: unknown, fallbackServiceCode = ""): Pric
   let effectiveDate: string | undefined;
   for (const [, term] of terms) {
     effectiveDate ??= term.effectiveDate;
-    for (const d of Object.values(term.priceDimensions)) {
-      dimensions.push({
-        unit: d.unit,
-        beginRange: d.beginRange ?? "0",
-        endRange: d.endRange ?? "Inf",
-        usd: d.pricePerUnit.USD,
-        description: d.description,
-        rateCode: d.rateCode,
-      });
-    }
+    for (const d of Object.values(term.priceDimensions)) dimensions.push(dimensionOf(d));
   }
   dimensions.sort((a, b) => rangeValue(a.beginRange) - rangeValue(b.beginRange));
+  const reserved = reservedTerms(item.terms.Reserved);
   return {
     sku: item.product.sku,
     productFamily: item.product.productFamily,
@@ -104,7 +111,26 @@ export function parsePriceListItem(raw: unknown, fallbackServiceCode = ""): Pric
     dimensions,
     effectiveDate,
     publicationDate: item.publicationDate,
+    ...(reserved.length > 0 ? { reserved } : {}),
   };
+}
+
+function dimensionOf(d: z.infer<typeof dimensionSchema>): PriceDimension {
+  return { unit: d.unit, beginRange: d.beginRange ?? "0", endRange: d.endRange ?? "Inf", usd: d.pricePerUnit.USD, description: d.description, rateCode: d.rateCode };
+}
+
+/** `terms.Reserved[sku.offerTermCode]` entries that are whole terms (an offer term code, decimal prices). */
+function reservedTerms(raw: Record<string, unknown> | undefined): ReservedTerm[] {
+  const out: ReservedTerm[] = [];
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    const parsed = reservedTermSchema.safeParse(value);
+    if (!parsed.success) continue;
+    const term = parsed.data;
+    const offerTermCode = term.offerTermCode ?? key.slice(key.lastIndexOf(".") + 1);
+    if (!offerTermCode) continue;
+    out.push({ offerTermCode, effectiveDate: term.effectiveDate, attributes: term.termAttributes, dimensions: Object.values(term.priceDimensions).map(dimensionOf) });
+  }
+  return out;
 }
 
 export interface PriceListClientOptions {
