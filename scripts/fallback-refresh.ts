@@ -1,11 +1,13 @@
 /**
  * npm run fallback:refresh [-- --regions us-east-1,eu-west-1 --services ec2,lambda --base-url URL --dry-run]
  * Rebuilds the AWS tables from AWS's public bulk offer files (or an AWS-compatible mirror at
- * --base-url), region by region, streaming each file; prints the rows added, changed and removed.
+ * --base-url, default the AWS_PRICING_OFFERS_URL setting), region by region, streaming each file;
+ * prints the rows added, changed and removed.
  */
 import { parseArgs } from "node:util";
 import { awsRegions } from "../src/clouds/aws/regions.ts";
-import { OFFER_BASE_URL, type PriceService, REFRESHABLE, refreshFallbackTables } from "../src/clouds/aws/refresh.ts";
+import { type PriceService, REFRESHABLE, refreshFallbackTables } from "../src/clouds/aws/refresh.ts";
+import { loadConfig } from "../src/config.ts";
 
 const SERVICES: readonly string[] = REFRESHABLE;
 const { values } = parseArgs({
@@ -13,7 +15,7 @@ const { values } = parseArgs({
     dir: { type: "string", default: "fallback-pricing" },
     regions: { type: "string" },
     services: { type: "string", default: SERVICES.join(",") },
-    "base-url": { type: "string", default: OFFER_BASE_URL },
+    "base-url": { type: "string", default: loadConfig(process.env).AWS_PRICING_OFFERS_URL },
     "dry-run": { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
   },

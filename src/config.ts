@@ -94,6 +94,11 @@ const envShape = {
     "AWS Savings Plans API calls (DescribeSavingsPlansOfferingRates) per second for the whole account; AWS publishes no quota for it, so keep it low",
   ),
   SAVINGS_PLANS_BURST: doc(count(5), "AWS", "AWS Savings Plans API burst bucket for the whole account"),
+  AWS_PRICING_OFFERS_URL: doc(
+    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("https://pricing.us-east-1.amazonaws.com"),
+    "AWS",
+    "base URL of AWS's public bulk offer files (`<base>/offers/v1.0/aws/<OfferCode>/current/<region>/index.json`), read by `npm run fallback:refresh`; point it at a mirror in an air-gapped network",
+  ),
   SPOT_ADVISOR_URL: doc(
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json"),
     "AWS",

@@ -38,6 +38,7 @@ const NON_DEFAULTS: Record<string, [string, unknown]> = {
   SAVINGS_PLANS_RATE_PER_SECOND: ["1.5", 1.5],
   SAVINGS_PLANS_BURST: ["42", 42],
   SPOT_ADVISOR_URL: ["http://127.0.0.1:4567/advisor.json", "http://127.0.0.1:4567/advisor.json"],
+  AWS_PRICING_OFFERS_URL: ["http://mirror.internal:8080/aws", "http://mirror.internal:8080/aws"],
   AZURE_RETAIL_PRICES_URL: ["http://127.0.0.1:4567/", "http://127.0.0.1:4567"],
   AZURE_RETAIL_PRICES_RATE_PER_SECOND: ["7", 7],
   AZURE_RETAIL_PRICES_BURST: ["21", 21],

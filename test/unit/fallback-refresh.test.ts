@@ -245,3 +245,29 @@ describe("streaming an offer file", () => {
     await expect(streamOffer(async () => new Response("{not json"), "u", () => true)).rejects.toThrow();
   });
 });
+
+describe("npm run fallback:refresh reads the offers from AWS_PRICING_OFFERS_URL", () => {
+  it("asks the mirror the setting names, at AWS's path layout", async () => {
+    const { createServer } = await import("node:http");
+    const { execFile } = await import("node:child_process");
+    const paths: string[] = [];
+    // A mirror that has nothing: the script must still have asked it, and keep the table as it was.
+    const mirror = createServer((req, res) => {
+      paths.push(req.url ?? "");
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => mirror.listen(0, "127.0.0.1", r));
+    const port = (mirror.address() as { port: number }).port;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["scripts/fallback-refresh.ts", "--regions", "eu-west-1", "--services", "eks", "--dry-run"],
+        { env: { ...process.env, AWS_PRICING_OFFERS_URL: `http://127.0.0.1:${port}/aws-mirror` }, timeout: 60_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+    mirror.close();
+    expect(paths).toContain("/aws-mirror/offers/v1.0/aws/AmazonEKS/current/eu-west-1/index.json");
+    expect(out).toMatch(/eks eu-west-1: not refreshed/);
+  }, 60_000);
+});

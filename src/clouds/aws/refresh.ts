@@ -19,6 +19,7 @@ import { sagemakerItems, sagemakerQueries } from "./sagemaker.ts";
  * and the refresh agree. Each row cites the offer file and version it was read from; its as-of is the
  * offer's publicationDate. A region whose offers cannot be read keeps its table as it was.
  */
+/** AWS's own host of the bulk offer files (the AWS_PRICING_OFFERS_URL setting's default). */
 export const OFFER_BASE_URL = "https://pricing.us-east-1.amazonaws.com";
 
 export const REFRESHABLE = ["eks", "ec2", "lambda", "sagemaker"] as const;
