@@ -197,7 +197,7 @@ describe.skipIf(!ownRedis)("Redis killed and restarted mid-run (own redis-server
     await eventually(() => h.services.redis?.status === "ready", 10_000);
     await getJson(h, "/v1/prices/aws/ec2?region=us-east-1&instanceType=c5.xlarge");
     const check = new Redis(server.url);
-    await eventually(async () => (await check.get("pricebook:v1:ec2:us-east-1:c5.xlarge")) !== null);
+    await eventually(async () => (await check.get("pricebook:v1:ec2:offer:us-east-1:c5.xlarge")) !== null);
     check.disconnect();
   });
 });
