@@ -17,6 +17,12 @@ async function eventually(check: () => boolean, ms = 5000) {
   throw new Error("condition not met in time");
 }
 
+/**
+ * Single flight across the fleet is what is tested here, not how long an instance waits for another's
+ * fetch (its own test): a generous wait keeps a loaded machine from turning the wait into a second call.
+ */
+const LOCK_WAIT = "30000";
+
 type Body = { items: Array<{ id: string; source: string; price: string }> };
 const getJson = async (h: LiveHarness, path: string) => {
   const res = await h.app.request(path);
@@ -29,7 +35,7 @@ describe.skipIf(!url)("Azure across two instances sharing Redis", () => {
   });
 
   it("500 identical cold requests across both make one upstream query sequence", async () => {
-    const config = azureLiveConfig({ REDIS_URL: url as string });
+    const config = azureLiveConfig({ REDIS_URL: url as string, CACHE_LOCK_WAIT_MS: LOCK_WAIT });
     const [a, b] = [live(config), live(config)];
     await eventually(() => a.services.redis?.status === "ready" && b.services.redis?.status === "ready");
     fake.latencyMs = 200;
@@ -40,7 +46,7 @@ describe.skipIf(!url)("Azure across two instances sharing Redis", () => {
   });
 
   it("VM lookups too: 500 identical cold requests for two sizes across both instances, one query", async () => {
-    const config = azureLiveConfig({ REDIS_URL: url as string });
+    const config = azureLiveConfig({ REDIS_URL: url as string, CACHE_LOCK_WAIT_MS: LOCK_WAIT });
     const [a, b] = [live(config), live(config)];
     await eventually(() => a.services.redis?.status === "ready" && b.services.redis?.status === "ready");
     fake.latencyMs = 200;

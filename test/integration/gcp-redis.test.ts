@@ -21,7 +21,8 @@ afterEach(async () => {
 });
 
 function live(env: Record<string, string> = {}) {
-  const h = liveApp(gcpLiveConfig(fake, { REDIS_URL: url as string, ...env }));
+  // Single flight is tested here, not the lock's wait bound: a generous wait survives a loaded machine.
+  const h = liveApp(gcpLiveConfig(fake, { REDIS_URL: url as string, CACHE_LOCK_WAIT_MS: "30000", ...env }));
   harnesses.push(h);
   return h;
 }
