@@ -5,11 +5,12 @@ import { type BudgetInput, DuplicateBudgetError } from "../../src/domain/budgets
 import type { CostFilters } from "../../src/domain/costs.ts";
 import { MOCK_BUDGETS_KEY, MockBudgetStore } from "../../src/clouds/aws/mock/mock-budgets.ts";
 import { SERVICES, SyntheticAccount } from "../../src/clouds/aws/mock/synthetic-account.ts";
+import { mockAwsPrices } from "../helpers/app.ts";
 import { flush, testRedisUrl } from "../helpers/redis.ts";
 
 const TODAY = "2026-11-22";
 const today = () => TODAY;
-const account = new SyntheticAccount({ today });
+const account = new SyntheticAccount({ today, prices: mockAwsPrices() });
 const url = await testRedisUrl();
 
 const SEEDED = ["account-monthly", "ec2-compute-monthly", "prod-quarterly", "ml-planned-monthly"];
@@ -149,7 +150,7 @@ describe.skipIf(!url)("MockBudgetStore persistence (real Redis)", () => {
     const raw = await (await connect()).hgetall(MOCK_BUDGETS_KEY);
     expect(JSON.parse(raw["lambda-monthly"] ?? "{}")).toMatchObject({ name: "lambda-monthly", limit: { amount: "500" } });
 
-    const restarted = new MockBudgetStore(new SyntheticAccount({ today }), { today, redis: await connect() });
+    const restarted = new MockBudgetStore(new SyntheticAccount({ today, prices: mockAwsPrices() }), { today, redis: await connect() });
     const names = (await restarted.list()).map((b) => b.name);
     expect(names).toContain("lambda-monthly");
     expect(names).not.toContain("prod-quarterly");

@@ -68,7 +68,9 @@ export class MockBudgetStore implements BudgetSource {
   readonly #redis: Redis | undefined;
   readonly #logger: MockBudgetStoreOptions["logger"];
   readonly #budgets = new Map<string, StoredBudget>();
-  readonly #seededNames: ReadonlySet<string>;
+  #seededNames: ReadonlySet<string> = new Set();
+  /** The seeded budgets, sized from the account's spend: built on the first question (spend is async). */
+  #seeded: Promise<void> | undefined;
   #loaded = false;
 
   constructor(account: SyntheticAccount, options: MockBudgetStoreOptions) {
@@ -76,8 +78,6 @@ export class MockBudgetStore implements BudgetSource {
     this.#today = options.today;
     this.#redis = options.redis;
     this.#logger = options.logger;
-    for (const budget of this.#seed()) this.#budgets.set(budget.name, budget);
-    this.#seededNames = new Set(this.#budgets.keys());
   }
 
   async list(signal?: AbortSignal): Promise<Budget[]> {
@@ -111,7 +111,7 @@ export class MockBudgetStore implements BudgetSource {
         start: p.start,
         end: p.end,
         budgeted: budgetedFor(budget, p.start),
-        actual: this.#actual(budget, p.start, minDate(p.end, today)),
+        actual: await this.#actual(budget, p.start, minDate(p.end, today)),
       });
     }
     return { name: budget.name, type: budget.type, timeUnit: budget.timeUnit, periods, source: "mock" };
@@ -180,6 +180,11 @@ export class MockBudgetStore implements BudgetSource {
 
   /** Reads what earlier stores persisted, once Redis is ready (retried on later calls until then). */
   async #load(): Promise<void> {
+    this.#seeded ??= this.#seed().then((seeded) => {
+      for (const budget of seeded) this.#budgets.set(budget.name, budget);
+      this.#seededNames = new Set(seeded.map((b) => b.name));
+    });
+    await this.#seeded;
     if (this.#loaded) return;
     const redis = this.#ready();
     if (!redis) return;
@@ -206,10 +211,10 @@ export class MockBudgetStore implements BudgetSource {
   }
 
   /** Actual spend over [start, end) in the budget's measure. */
-  #actual(budget: StoredBudget, start: string, end: string): Money {
+  async #actual(budget: StoredBudget, start: string, end: string): Promise<Money> {
     const unit = limitUnit(budget);
     if (budget.type !== "COST") return money("0", unit);
-    return money(start < end ? this.#account.spend(budget.filters, start, end) : "0", unit);
+    return money(start < end ? await this.#account.spend(budget.filters, start, end) : "0", unit);
   }
 
   async #withSpend(budget: StoredBudget): Promise<Budget> {
@@ -220,7 +225,7 @@ export class MockBudgetStore implements BudgetSource {
     // utilization or coverage against, and no USAGE metering per budget.
     const inEffect = budget.timePeriod.start <= today && today < budget.timePeriod.end;
     if (budget.type !== "COST" || !inEffect) return copy;
-    const actual = this.#actual(budget, maxDate(period.start, budget.timePeriod.start), today);
+    const actual = await this.#actual(budget, maxDate(period.start, budget.timePeriod.start), today);
     copy.actualSpend = actual;
     const forecast = await this.#account.forecast({
       start: today,
@@ -237,13 +242,13 @@ export class MockBudgetStore implements BudgetSource {
   }
 
   /** The four starting budgets, sized from the account's last full month (or quarter) of spend. */
-  #seed(): StoredBudget[] {
+  async #seed(): Promise<StoredBudget[]> {
     const today = this.#today();
     const thisMonth = monthStart(today);
     const lastMonth = addMonths(thisMonth, -1);
     const yearAgo = addMonths(thisMonth, -12);
     const stamp = `${yearAgo}T00:00:00.000Z`;
-    const monthly = (filters: CostFilters) => new Big(this.#account.spend(filters, lastMonth, thisMonth));
+    const monthly = async (filters: CostFilters) => new Big(await this.#account.spend(filters, lastMonth, thisMonth));
     const usd = (amount: Big): Money => money(amount.round(2));
     const roundUp = (value: Big, step: number) => value.div(step).round(0, Big.roundUp).times(step);
     const roundDown = (value: Big, step: number) => value.div(step).round(0, Big.roundDown).times(step);
@@ -258,10 +263,11 @@ export class MockBudgetStore implements BudgetSource {
 
     const quarter = budgetPeriod("QUARTERLY", today);
     const lastQuarter = budgetPeriod("QUARTERLY", addDays(quarter.start, -1));
-    const prodQuarter = new Big(this.#account.spend(prod, lastQuarter.start, lastQuarter.end));
+    const prodQuarter = new Big(await this.#account.spend(prod, lastQuarter.start, lastQuarter.end));
 
     // Planned limits: last month's ML spend, planned to grow 4% a month, for a year back and a year ahead.
-    const mlBase = monthly(ml);
+    const mlBase = await monthly(ml);
+    const [accountBase, ec2Base] = [await monthly({}), await monthly(ec2)];
     const plannedLimits: Record<string, Money> = {};
     for (let i = -12; i <= 11; i++) {
       const plan = mlBase.times((1.04 ** i).toFixed(6));
@@ -274,7 +280,7 @@ export class MockBudgetStore implements BudgetSource {
         name: "account-monthly",
         type: "COST",
         timeUnit: "MONTHLY",
-        limit: usd(roundUp(monthly({}).times("1.3"), 100)),
+        limit: usd(roundUp(accountBase.times("1.3"), 100)),
         timePeriod: { start: yearAgo, end: NO_END },
         filters: {},
         notifications: alerts("finops@example.com"),
@@ -285,7 +291,7 @@ export class MockBudgetStore implements BudgetSource {
         name: "ec2-compute-monthly",
         type: "COST",
         timeUnit: "MONTHLY",
-        limit: usd(roundDown(monthly(ec2).times("0.85"), 10)),
+        limit: usd(roundDown(ec2Base.times("0.85"), 10)),
         timePeriod: { start: yearAgo, end: NO_END },
         filters: ec2,
         notifications: alerts("platform@example.com"),
