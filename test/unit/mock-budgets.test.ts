@@ -88,6 +88,25 @@ describe("MockBudgetStore", () => {
     expect(await store.history("nope", "2026-01-01", "2026-12-01")).toBeUndefined();
   });
 
+  it("history marks partial periods: the first quarter before the data starts, and the quarter to date", async () => {
+    // On 2026-12-31 the data starts on 2025-11-01 (13 months back), a month into Q4 2025; the budget
+    // starts on that quarter's first day.
+    const end = () => "2026-12-31";
+    const store = new MockBudgetStore(new SyntheticAccount({ today: end, prices: mockAwsPrices() }), { today: end });
+    const history = await store.history("prod-quarterly", "2025-10-01", "2027-01-01");
+    const periods = history?.periods ?? [];
+    expect(periods.map((p) => [p.start, p.partial])).toEqual([
+      ["2025-10-01", true],
+      ["2026-01-01", false],
+      ["2026-04-01", false],
+      ["2026-07-01", false],
+      ["2026-10-01", true],
+    ]);
+    expect(periods[0]?.covered).toEqual({ start: "2025-11-01", end: "2026-01-01", days: 61, periodDays: 92 });
+    expect(periods[4]?.covered).toEqual({ start: "2026-10-01", end: "2026-12-31", days: 91, periodDays: 92 });
+    expect(periods[1]?.covered).toBeUndefined();
+  });
+
   it("creates, refuses a duplicate, deletes", async () => {
     const store = new MockBudgetStore(account, { today });
     const created = await store.create(input("lambda-monthly"));

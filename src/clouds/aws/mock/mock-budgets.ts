@@ -11,7 +11,7 @@ import {
 } from "../../../domain/budgets.ts";
 import type { CostFilters } from "../../../domain/costs.ts";
 import { type Money, money } from "../../../domain/money.ts";
-import { periodContaining } from "../../../domain/dates.ts";
+import { daysBetween, periodContaining } from "../../../domain/dates.ts";
 import { addDays, addMonths, monthStart, SERVICES, type SyntheticAccount } from "./synthetic-account.ts";
 
 /**
@@ -105,13 +105,22 @@ export class MockBudgetStore implements BudgetSource {
     const today = this.#today();
     const from = maxDate(start, budget.timePeriod.start);
     const to = minDate(minDate(end, budget.timePeriod.end), addDays(today, 1));
+    // Partial periods are marked rather than avoided: the data keeps Cost Explorer's 13 months (the cost
+    // routes refuse earlier days), so a quarter or a year can begin before it, and the current period is
+    // to date whatever the data's start. A marked period says which days its actual covers.
+    const dataStart = this.#account.historyStart();
     const periods: BudgetPeriod[] = [];
     for (let p = budgetPeriod(budget.timeUnit, from); p.start < to; p = budgetPeriod(budget.timeUnit, p.end)) {
+      const coveredEnd = minDate(p.end, today);
+      const coveredStart = minDate(maxDate(p.start, dataStart), coveredEnd);
+      const partial = coveredStart !== p.start || coveredEnd !== p.end;
       periods.push({
         start: p.start,
         end: p.end,
         budgeted: budgetedFor(budget, p.start),
-        actual: await this.#actual(budget, p.start, minDate(p.end, today)),
+        actual: await this.#actual(budget, p.start, coveredEnd),
+        partial,
+        ...(partial ? { covered: { start: coveredStart, end: coveredEnd, days: daysBetween(coveredStart, coveredEnd), periodDays: daysBetween(p.start, p.end) } } : {}),
       });
     }
     return { name: budget.name, type: budget.type, timeUnit: budget.timeUnit, periods, source: "mock" };
