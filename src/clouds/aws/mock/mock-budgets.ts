@@ -20,8 +20,9 @@ import { addDays, addMonths, monthStart, SERVICES, type SyntheticAccount } from 
  * `costs()`, so a budget and the cost report for its filter agree to the last digit), and forecasted
  * spend is actual plus `account.forecast()` to the period end.
  *
- * Seeded budgets are derived from the account's own numbers when the store is built, so that whatever
- * the clock says, one budget is comfortably on track and one is projected to exceed its limit.
+ * Seeded budgets are derived from the account's own numbers on the store's first question (the
+ * account's spend is async: its inventory lines are priced), so that whatever the clock says, one
+ * budget is comfortably on track and one is projected to exceed its limit.
  *
  * Persistence seam: budgets created (and deletions, including of seeded budgets) are written to the Redis
  * hash MOCK_BUDGETS_KEY when a ready Redis is given, so they survive a restart. Redis is best effort: when
