@@ -36,6 +36,13 @@ export interface InventoryLine extends CostLine {
   hours: (Big | undefined)[];
 }
 
+/** A priced run-rate line as one day of cost: hourly × 24, and quantity × 24 hours. */
+interface Daily {
+  line: InventoryLine;
+  cost: Big;
+  hours: Big;
+}
+
 class Lines {
   readonly #lines = new Map<string, InventoryLine>();
   readonly #days: number;
@@ -44,17 +51,24 @@ class Lines {
     this.#days = days;
   }
 
-  /** Books a priced run-rate line on day `index`: hourly × 24, quantity × 24 hours. */
-  add(meta: Omit<CostLine, "unit" | "diurnal">, index: number, line: RunRateLine): void {
-    if (!line.inTotal || line.hourly === null) return;
+  /** The day's amounts of a priced run-rate line (undefined when the run-rate leaves it out). */
+  daily(meta: Omit<CostLine, "unit" | "diurnal">, line: RunRateLine): Daily | undefined {
+    if (!line.inTotal || line.hourly === null) return undefined;
     const key = JSON.stringify([meta.service, meta.region, meta.account, meta.usageType, meta.tags]);
     let found = this.#lines.get(key);
     if (!found) {
       found = { ...meta, unit: "Hrs", diurnal: "flat", cost: new Array(this.#days).fill(undefined), hours: new Array(this.#days).fill(undefined) };
       this.#lines.set(key, found);
     }
-    found.cost[index] = (found.cost[index] ?? new Big(0)).plus(new Big(line.hourly).times(HOURS));
-    found.hours[index] = (found.hours[index] ?? new Big(0)).plus(new Big(line.quantity).times(HOURS));
+    return { line: found, cost: new Big(line.hourly).times(HOURS), hours: new Big(line.quantity).times(HOURS) };
+  }
+
+  /** Books one day (index from the first day). */
+  static book(daily: readonly Daily[], index: number): void {
+    for (const { line, cost, hours } of daily) {
+      line.cost[index] = (line.cost[index] ?? new Big(0)).plus(cost);
+      line.hours[index] = (line.hours[index] ?? new Big(0)).plus(hours);
+    }
   }
 
   all(): InventoryLine[] {
@@ -77,31 +91,42 @@ async function bookEks(lines: Lines, region: string, prices: PriceProvider, firs
   if (owned.length === 0) return;
   const clusters = owned.map(({ owner: _owner, ...cluster }) => cluster);
   // The run-rate only changes when a cluster's support type does: priced once per combination.
-  const reports = new Map<string, EksClustersReport>();
+  const plans = new Map<string, Daily[]>();
   for (let day = firstDay; day <= lastDay; day++) {
     const at = new Date(day * DAY_MS);
     const key = clusters.map((c) => eksSupportStatus(c.version, c.upgradePolicy, at).supportType).join();
-    let report = reports.get(key);
-    if (!report) {
-      report = await priceEksClusters(region, clusters, prices, { source: "mock", now: at, signal });
-      reports.set(key, report);
+    let plan = plans.get(key);
+    if (!plan) {
+      plan = eksPlan(lines, region, owned, await priceEksClusters(region, clusters, prices, { source: "mock", now: at, signal }));
+      plans.set(key, plan);
     }
-    report.clusters.forEach((cluster, i) => {
-      const { owner, nodeGroups } = owned[i] as (typeof owned)[number];
-      const tags = { ...owner.tags, "eks:cluster-name": cluster.name };
-      for (const line of cluster.lines) {
-        if (line.id === "control-plane") {
-          const usage = cluster.supportType === "EXTENDED" ? "AmazonEKS-Hours:extendedSupport" : "AmazonEKS-Hours:perCluster";
-          lines.add({ service: SERVICES.eks, region, account: owner.account, usageType: `${prefixOf(region)}${usage}`, tags }, day - firstDay, line);
-          continue;
-        }
-        const group = nodeGroups.find((g) => line.id === `node-group/${g.name}`);
-        if (!group || !line.priceId) continue;
-        const usage = group.capacityType === "SPOT" ? "SpotUsage" : "BoxUsage";
-        lines.add({ service: SERVICES.ec2, region, account: owner.account, usageType: `${ec2PrefixOf(region)}${usage}:${line.priceId}`, tags }, day - firstDay, line);
-      }
-    });
+    Lines.book(plan, day - firstDay);
   }
+}
+
+/** A day of the clusters' priced lines: control planes under EKS, node groups under EC2. */
+function eksPlan(lines: Lines, region: string, owned: ReturnType<typeof ownedEksClusters>, report: EksClustersReport): Daily[] {
+  const plan: Daily[] = [];
+  report.clusters.forEach((cluster, i) => {
+    const { owner, nodeGroups } = owned[i] as (typeof owned)[number];
+    const tags = { ...owner.tags, "eks:cluster-name": cluster.name };
+    for (const line of cluster.lines) {
+      let meta: Omit<CostLine, "unit" | "diurnal"> | undefined;
+      if (line.id === "control-plane") {
+        const usage = cluster.supportType === "EXTENDED" ? "AmazonEKS-Hours:extendedSupport" : "AmazonEKS-Hours:perCluster";
+        meta = { service: SERVICES.eks, region, account: owner.account, usageType: `${prefixOf(region)}${usage}`, tags };
+      } else {
+        const group = nodeGroups.find((g) => line.id === `node-group/${g.name}`);
+        if (group && line.priceId) {
+          const usage = group.capacityType === "SPOT" ? "SpotUsage" : "BoxUsage";
+          meta = { service: SERVICES.ec2, region, account: owner.account, usageType: `${ec2PrefixOf(region)}${usage}:${line.priceId}`, tags };
+        }
+      }
+      const daily = meta && lines.daily(meta, line);
+      if (daily) plan.push(daily);
+    }
+  });
+  return plan;
 }
 
 async function bookSageMaker(lines: Lines, region: string, prices: PriceProvider, firstDay: number, lastDay: number, signal?: AbortSignal) {
@@ -115,16 +140,17 @@ async function bookSageMaker(lines: Lines, region: string, prices: PriceProvider
     prices,
     { source: "mock", now: new Date(lastDay * DAY_MS), signal },
   );
-  const book = (owner: Owner, kind: string, line: RunRateLine) => {
+  const plan: Daily[] = [];
+  const add = (owner: Owner, kind: string, line: RunRateLine) => {
     const instanceType = (line.priceId ?? "").replace(/^[a-z-]+\./, "");
-    for (let day = firstDay; day <= lastDay; day++) {
-      lines.add({ service: SERVICES.sagemaker, region, account: owner.account, usageType: `${prefixOf(region)}${kind}:${instanceType}`, tags: owner.tags }, day - firstDay, line);
-    }
+    const daily = lines.daily({ service: SERVICES.sagemaker, region, account: owner.account, usageType: `${prefixOf(region)}${kind}:${instanceType}`, tags: owner.tags }, line);
+    if (daily) plan.push(daily);
   };
   report.endpoints.forEach((e, i) => {
-    for (const line of e.lines) book((endpoints[i] as (typeof endpoints)[number]).owner, "Host", line);
+    for (const line of e.lines) add((endpoints[i] as (typeof endpoints)[number]).owner, "Host", line);
   });
   report.notebooks.forEach((n, i) => {
-    for (const line of n.lines) book((notebooks[i] as (typeof notebooks)[number]).owner, "Notebk", line);
+    for (const line of n.lines) add((notebooks[i] as (typeof notebooks)[number]).owner, "Notebk", line);
   });
+  for (let day = firstDay; day <= lastDay; day++) Lines.book(plan, day - firstDay);
 }
