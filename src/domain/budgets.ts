@@ -61,6 +61,13 @@ export interface BudgetPeriod {
   end: string;
   budgeted: Money;
   actual: Money;
+  /**
+   * True when the cost data covers only part of the period (it began before the data, or it is still
+   * running): its actual is then not comparable with a whole period's. Set by sources that know it.
+   */
+  partial?: boolean;
+  /** For a partial period: the days [start, end) the data covers, and the period's own length. */
+  covered?: { start: string; end: string; days: number; periodDays: number };
 }
 
 export interface BudgetHistory {

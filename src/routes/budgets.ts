@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { createBudgetOnce, readBack } from "../budgets/create.ts";
 import { type Begin, fingerprint, type IdempotencyStore } from "../budgets/idempotency.ts";
+import { filterNotes } from "../budgets/filter-notes.ts";
 import { projectBudget } from "../budgets/projection.ts";
 import { BudgetInputSchema, checkBudgetDates, toBudgetInput } from "../budgets/validate.ts";
 import type { Budget, BudgetSource } from "../domain/budgets.ts";
@@ -32,7 +33,27 @@ const BudgetSchema = z
   })
   .openapi("Budget");
 
-const BudgetAnswer = BudgetSchema.extend(provenance).openapi("BudgetAnswer");
+const notes = {
+  notes: z.array(z.string()).openapi({
+    description: "What to know about these numbers; e.g. that no cost in the last 13 months carries a tag value the budget filters on (its spend is then 0), with the values that do.",
+    example: ["no cost in the last 13 months carries the tag Team=xyz: this budget's spend is 0. Values of Team with costs: data, ml, platform, web"],
+  }),
+};
+const BudgetWithNotes = BudgetSchema.extend(notes).openapi("BudgetWithNotes");
+const BudgetAnswer = BudgetWithNotes.extend(provenance).openapi("BudgetAnswer");
+const HistoryPeriod = z
+  .object({
+    start: z.string(),
+    end: z.string(),
+    budgeted: money,
+    actual: money,
+    partial: z.boolean().optional().openapi({ description: "True when the cost data covers only part of the period (it began before the data, or it is still running); set in mock mode." }),
+    covered: z
+      .object({ start: z.string(), end: z.string(), days: z.number().int(), periodDays: z.number().int() })
+      .optional()
+      .openapi({ description: "For a partial period: the days [start, end) its actual covers, and the period's own length in days." }),
+  })
+  .openapi("BudgetHistoryPeriod");
 
 const nameParam = z
   .string()
@@ -72,7 +93,7 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
     summary: "Every budget of the account (all pages), with actual and forecasted spend",
     request: { query: querySchema({}) },
     responses: {
-      200: { description: "Budgets", content: { "application/json": { schema: z.object({ budgets: z.array(BudgetSchema), ...provenance }) } } },
+      200: { description: "Budgets", content: { "application/json": { schema: z.object({ budgets: z.array(BudgetWithNotes), ...provenance }) } } },
       ...readErrors,
     },
   });
@@ -107,7 +128,7 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
         description: "History",
         content: {
           "application/json": {
-            schema: z.object({ name: z.string(), type: z.string(), timeUnit: z.string(), periods: z.array(z.object({ start: z.string(), end: z.string(), budgeted: money, actual: money })), ...provenance }),
+            schema: z.object({ name: z.string(), type: z.string(), timeUnit: z.string(), periods: z.array(HistoryPeriod), ...notes, ...provenance }),
           },
         },
       },
@@ -172,16 +193,20 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
 
   // Budgets are read from their source on every request: as of now.
   const provenanceNow = () => ({ source: deps.budgets.origin, asOf: deps.now().toISOString() });
+  const notesFor = (c: { get(key: "signal"): AbortSignal }) => filterNotes(deps.costs, deps.today(), c.get("signal"));
   return createRouter()
     .openapi(listRoute, async (c) => {
       const budgets = await deps.budgets.list(c.get("signal"));
+      const notesOf = notesFor(c);
+      const withNotes = await Promise.all(budgets.map(async (b) => ({ ...b, notes: await notesOf(b.filters) })));
       c.set("source", deps.budgets.origin);
-      return c.json({ budgets, ...provenanceNow() }, 200);
+      return c.json({ budgets: withNotes, ...provenanceNow() }, 200);
     })
     .openapi(getRoute, async (c) => {
       const budget = (await deps.budgets.get(c.req.valid("param").name, c.get("signal"))) ?? notFound(c.req.valid("param").name);
+      const budgetNotes = await notesFor(c)(budget.filters);
       c.set("source", deps.budgets.origin);
-      return c.json({ ...budget, ...provenanceNow() }, 200);
+      return c.json({ ...budget, notes: budgetNotes, ...provenanceNow() }, 200);
     })
     .openapi(historyRoute, async (c) => {
       const { name } = c.req.valid("param");
@@ -195,15 +220,19 @@ export function budgetRoutes(deps: BudgetRouteDeps) {
       // Bounded, so that a DAILY budget's history stays a page, not a year of years.
       if (start < addMonths(today, -60)) throw bad("start", `at most 5 years back: ${addMonths(today, -60)} or later`);
       const history = (await deps.budgets.history(name, start, end, c.get("signal"))) ?? notFound(name);
+      // The filters are the budget's: read it for them (the history does not repeat them).
+      const budget = await deps.budgets.get(name, c.get("signal"));
+      const historyNotes = budget ? await notesFor(c)(budget.filters) : [];
       c.set("source", history.source);
-      return c.json({ ...history, asOf: deps.now().toISOString() }, 200);
+      return c.json({ ...history, notes: historyNotes, asOf: deps.now().toISOString() }, 200);
     })
     .openapi(projectionRoute, async (c) => {
       const { name } = c.req.valid("param");
       const budget = (await deps.budgets.get(name, c.get("signal"))) ?? notFound(name);
       const projection = await projectBudget(budget, deps.costs, deps.today(), c.get("signal"));
+      const projectionNotes = await notesFor(c)(budget.filters);
       c.set("source", projection.source);
-      return c.json(projection, 200);
+      return c.json({ ...projection, notes: projectionNotes }, 200);
     })
     .openapi(createRouteDef, async (c) => {
       const input = toBudgetInput(c.req.valid("json"));

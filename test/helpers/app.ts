@@ -6,6 +6,9 @@ import { loadConfig } from "../../src/config.ts";
 import { loadTables } from "../../src/clouds/registry.ts";
 import type { FallbackTables } from "../../src/fallback/tables.ts";
 import { createServices, type Services } from "../../src/services.ts";
+import { AWS_OPTION_HINTS, AWS_SERVICES } from "../../src/clouds/aws/catalog.ts";
+import { FallbackPriceProvider } from "../../src/pricing/fallback-provider.ts";
+import { PurchaseOptionPrices } from "../../src/pricing/purchase-provider.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -49,4 +52,9 @@ export function withAwsPrices(services: Services, prices: (original: PriceProvid
   const aws = services.composed.get("aws") as ComposedCloud;
   composed.set("aws", { ...aws, prices: { origin: aws.prices.origin, price: prices(aws.prices) } });
   return { ...services, composed };
+}
+
+/** AWS prices as mock mode composes them for the mock account: the tables behind the purchase options. */
+export function mockAwsPrices(): PurchaseOptionPrices {
+  return new PurchaseOptionPrices("aws", AWS_SERVICES, new FallbackPriceProvider("aws", AWS_SERVICES, realTables(), "mock"), realTables(), {}, AWS_OPTION_HINTS);
 }

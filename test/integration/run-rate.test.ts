@@ -14,7 +14,7 @@ import { awsRoutes } from "../../src/clouds/aws/routes.ts";
 import { ApiError } from "../../src/errors.ts";
 import { problemJson } from "../../src/http/problem.ts";
 import { createRouter } from "../../src/http/router.ts";
-import { MOCK_RESOURCES_AS_OF, MockResources, mockEksClusters, mockSageMakerInventory } from "../../src/clouds/aws/mock/resources.ts";
+import { MockResources, mockEksClusters, mockSageMakerInventory } from "../../src/clouds/aws/mock/resources.ts";
 import { createUpstreamGuard } from "../../src/resilience/upstream-guard.ts";
 import { Metrics } from "../../src/observability/metrics.ts";
 import { FallbackPriceProvider } from "../../src/pricing/fallback-provider.ts";
@@ -426,12 +426,12 @@ describe("the EKS release calendar", () => {
 
 describe("mock mode", () => {
   it("answers source mock, with a standard and an extended cluster, Spot flagged and Fargate listed", async () => {
-    const mock = new MockResources(prices);
+    const mock = new MockResources(prices, () => NOW);
     const res = await routesApp(mock).request("/v1/aws/eks/clusters?region=us-east-1");
     expect(res.status).toBe(200);
     const body = (await res.json()) as EksClustersReport;
     expect(body.source).toBe("mock");
-    expect(body.asOf).toBe(MOCK_RESOURCES_AS_OF.toISOString());
+    expect(body.asOf).toBe(NOW.toISOString());
     expect(body.clusters.map((c) => [c.name, c.supportType])).toEqual([
       ["checkout-prod", "STANDARD"],
       ["legacy-reporting", "EXTENDED"],
@@ -449,9 +449,10 @@ describe("mock mode", () => {
     expect(sm.endpoints[1]?.lines[0]).toMatchObject({ status: "usage-based", unit: "second" });
     expect(sm.notebooks).toHaveLength(1);
     expect(sm.trainingJobs).toHaveLength(1);
-    // 2 × 0.23 + 0.05 + 2 × 0.23
+    // 2 × 0.23 (hosting) + 0.05 (notebook) + 1 × 0.736 (training ml.g4dn.xlarge, the job the account's
+    // Train:ml.g4dn.xlarge cost line bills)
     // The serverless variant is billed per use, outside the hourly total.
-    expect(sm.totals).toMatchObject({ hourly: "0.97", complete: false });
+    expect(sm.totals).toMatchObject({ hourly: "1.246", complete: false });
   });
 
   it("the mock account served through the live path prices the same, line for line", async () => {
@@ -470,7 +471,7 @@ describe("mock mode", () => {
         fargateProfiles: c.fargateProfiles.map((p) => eksFargateProfile(region, c.name, p.name)),
       });
     }
-    const inv = mockSageMakerInventory(region);
+    const inv = mockSageMakerInventory(region, NOW.toISOString().slice(0, 10));
     for (const e of inv.endpoints) {
       const v = e.variants[0];
       if (v?.kind === "instance")

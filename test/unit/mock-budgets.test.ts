@@ -5,11 +5,12 @@ import { type BudgetInput, DuplicateBudgetError } from "../../src/domain/budgets
 import type { CostFilters } from "../../src/domain/costs.ts";
 import { MOCK_BUDGETS_KEY, MockBudgetStore } from "../../src/clouds/aws/mock/mock-budgets.ts";
 import { SERVICES, SyntheticAccount } from "../../src/clouds/aws/mock/synthetic-account.ts";
+import { mockAwsPrices } from "../helpers/app.ts";
 import { flush, testRedisUrl } from "../helpers/redis.ts";
 
 const TODAY = "2026-11-22";
 const today = () => TODAY;
-const account = new SyntheticAccount({ today });
+const account = new SyntheticAccount({ today, prices: mockAwsPrices() });
 const url = await testRedisUrl();
 
 const SEEDED = ["account-monthly", "ec2-compute-monthly", "prod-quarterly", "ml-planned-monthly"];
@@ -87,6 +88,25 @@ describe("MockBudgetStore", () => {
     expect(await store.history("nope", "2026-01-01", "2026-12-01")).toBeUndefined();
   });
 
+  it("history marks partial periods: the first quarter before the data starts, and the quarter to date", async () => {
+    // On 2026-12-31 the data starts on 2025-11-01 (13 months back), a month into Q4 2025; the budget
+    // starts on that quarter's first day.
+    const end = () => "2026-12-31";
+    const store = new MockBudgetStore(new SyntheticAccount({ today: end, prices: mockAwsPrices() }), { today: end });
+    const history = await store.history("prod-quarterly", "2025-10-01", "2027-01-01");
+    const periods = history?.periods ?? [];
+    expect(periods.map((p) => [p.start, p.partial])).toEqual([
+      ["2025-10-01", true],
+      ["2026-01-01", false],
+      ["2026-04-01", false],
+      ["2026-07-01", false],
+      ["2026-10-01", true],
+    ]);
+    expect(periods[0]?.covered).toEqual({ start: "2025-11-01", end: "2026-01-01", days: 61, periodDays: 92 });
+    expect(periods[4]?.covered).toEqual({ start: "2026-10-01", end: "2026-12-31", days: 91, periodDays: 92 });
+    expect(periods[1]?.covered).toBeUndefined();
+  });
+
   it("creates, refuses a duplicate, deletes", async () => {
     const store = new MockBudgetStore(account, { today });
     const created = await store.create(input("lambda-monthly"));
@@ -149,7 +169,7 @@ describe.skipIf(!url)("MockBudgetStore persistence (real Redis)", () => {
     const raw = await (await connect()).hgetall(MOCK_BUDGETS_KEY);
     expect(JSON.parse(raw["lambda-monthly"] ?? "{}")).toMatchObject({ name: "lambda-monthly", limit: { amount: "500" } });
 
-    const restarted = new MockBudgetStore(new SyntheticAccount({ today }), { today, redis: await connect() });
+    const restarted = new MockBudgetStore(new SyntheticAccount({ today, prices: mockAwsPrices() }), { today, redis: await connect() });
     const names = (await restarted.list()).map((b) => b.name);
     expect(names).toContain("lambda-monthly");
     expect(names).not.toContain("prod-quarterly");

@@ -2,9 +2,12 @@ import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import type { CostQuery, CostReport, ForecastQuery } from "../../src/domain/costs.ts";
 import { addDays, SERVICES, SyntheticAccount } from "../../src/clouds/aws/mock/synthetic-account.ts";
+import { mockAwsPrices } from "../helpers/app.ts";
+
+const prices = mockAwsPrices();
 
 const TODAY = "2026-11-22";
-const account = new SyntheticAccount({ today: () => TODAY, seed: 7 });
+const account = new SyntheticAccount({ today: () => TODAY, seed: 7, prices });
 
 function query(overrides: Partial<CostQuery>): CostQuery {
   return {
@@ -45,14 +48,14 @@ function expectPeriodsAddUp(report: CostReport): void {
 describe("SyntheticAccount costs", () => {
   it("is deterministic for a seed and a date, and differs with the seed", async () => {
     const q = query({ groupBy: [{ type: "DIMENSION", key: "SERVICE" }] });
-    const again = new SyntheticAccount({ today: () => TODAY, seed: 7 });
+    const again = new SyntheticAccount({ today: () => TODAY, seed: 7, prices });
     expect(await again.costs(q)).toEqual(await account.costs(q));
-    const other = new SyntheticAccount({ today: () => TODAY, seed: 8 });
+    const other = new SyntheticAccount({ today: () => TODAY, seed: 8, prices });
     expect((await other.costs(q)).total.amount).not.toBe((await account.costs(q)).total.amount);
   });
 
   it("keeps the numbers of a date when the clock moves on", async () => {
-    const later = new SyntheticAccount({ today: () => "2026-12-05", seed: 7 });
+    const later = new SyntheticAccount({ today: () => "2026-12-05", seed: 7, prices });
     const q = query({ start: "2026-11-01", end: "2026-11-22" });
     expect((await later.costs(q)).total.amount).toBe((await account.costs(q)).total.amount);
   });
@@ -192,7 +195,7 @@ describe("SyntheticAccount costs", () => {
   it("spend() is the UnblendedCost total of costs() for the same filter and range", async () => {
     const filters = { services: [SERVICES.ec2, SERVICES.s3], tags: { Environment: ["prod"] } };
     const report = await account.costs(query({ start: "2026-09-13", end: "2026-11-22", filters }));
-    expect(account.spend(filters, "2026-09-13", "2026-11-22")).toBe(report.total.amount);
+    expect(await account.spend(filters, "2026-09-13", "2026-11-22")).toBe(report.total.amount);
   });
 });
 

@@ -17,10 +17,13 @@ import { awsRoutes } from "./routes.ts";
 export function createMockAws(ctx: CloudContext): ComposedCloud {
   const today = () => utcToday(ctx.now());
   const prices = new FallbackPriceProvider("aws", AWS_SERVICES, ctx.tables, "mock");
-  const costs = new SyntheticAccount({ today });
-  const budgets = new MockBudgetStore(costs, { today, ...(ctx.redis ? { redis: ctx.redis } : {}), logger: ctx.logger });
   // Spot node groups ask for spot prices: none in mock mode (live only), and the line says so.
-  const resources = new MockResources(new PurchaseOptionPrices("aws", AWS_SERVICES, prices, ctx.tables, {}, AWS_OPTION_HINTS));
+  const resourcePrices = new PurchaseOptionPrices("aws", AWS_SERVICES, prices, ctx.tables, {}, AWS_OPTION_HINTS);
+  // One story on one clock: what runs (resources) and what it cost (costs) come from the same
+  // inventory, priced by the same provider, as of the services' `now`.
+  const costs = new SyntheticAccount({ today, prices: resourcePrices });
+  const budgets = new MockBudgetStore(costs, { today, ...(ctx.redis ? { redis: ctx.redis } : {}), logger: ctx.logger });
+  const resources = new MockResources(resourcePrices, ctx.now);
   const account = new MockAccountProbe(ctx.now);
   return {
     origin: "mock",

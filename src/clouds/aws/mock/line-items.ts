@@ -1,9 +1,11 @@
 import Big from "big.js";
 
 /**
- * The synthetic account's line items: what it runs, where, for whom (tags), and at what daily level.
- * A line item's cost on a day is a pure function of these numbers, the seed and the date
- * (synthetic-account.ts); nothing here is a published price.
+ * The synthetic account's invented line items: where, for whom (tags), and at what daily level. A line
+ * item's cost on a day is a pure function of these numbers, the seed and the date (cells.ts); nothing
+ * here is a published price. The always-on resources the account runs (EKS control planes and nodes,
+ * SageMaker endpoints and notebooks) are not here: their lines come from the inventory at published
+ * prices (inventory-costs.ts).
  */
 
 /** Where growth is anchored: the `daily` amounts below are the line items' levels on this date. */
@@ -28,25 +30,31 @@ export const SERVICES = {
 } as const;
 export type Diurnal = "flat" | "business" | "batch";
 
-export interface LineItem {
+/** What Cost Explorer knows of a line: its dimensions, tags, usage unit and how a day splits into hours. */
+export interface CostLine {
   service: string;
   region: string;
   account: string;
   usageType: string;
   /** Cost allocation tags; a missing key is untagged. */
   tags: Record<string, string>;
+  /** UsageQuantity unit. */
+  unit: string;
+  diurnal: Diurnal;
+  /** First day with usage, for line items that appeared during the history. */
+  from?: string;
+}
+
+/** A synthetic line: its daily level is invented (not a published price), and it grows and varies. */
+export interface LineItem extends CostLine {
   /** USD per day at EPOCH_DAY, before weekend dip and noise. */
   daily: number;
   /** Compound growth per month. */
   growth: number;
   /** Weekend level relative to weekdays. */
   weekend: number;
-  diurnal: Diurnal;
-  /** UsageQuantity unit and the USD price of one unit (quantity = cost / price). */
-  unit: string;
+  /** The USD price of one usage unit (quantity = cost / price). */
   unitPrice: number;
-  /** First day with usage, for line items that appeared during the history. */
-  from?: string;
   /** BlendedCost / UnblendedCost (RIs blended across the organisation). */
   blended?: number;
   /** AmortizedCost / UnblendedCost (Savings Plan upfront fee spread over the term). */
@@ -71,8 +79,6 @@ export const LINE_ITEMS: readonly LineItem[] = [
   { service: SERVICES.ec2Other, region: "us-east-1", account: P, usageType: "NatGateway-Hours", tags: prod("platform"), daily: 2.16, growth: 0, weekend: 1, diurnal: "flat", unit: "Hrs", unitPrice: 0.045 },
   { service: SERVICES.ec2Other, region: "us-east-1", account: P, usageType: "NatGateway-Bytes", tags: prod("platform"), daily: 3, growth: 0.02, weekend: 0.75, diurnal: "business", unit: "GB", unitPrice: 0.045 },
   { service: SERVICES.ec2Other, region: "us-west-2", account: S, usageType: "USW2-EBS:SnapshotUsage", tags: untagged, daily: 2.2, growth: 0.03, weekend: 1, diurnal: "flat", unit: "GB-Mo", unitPrice: 0.05 / AVG_MONTH_DAYS },
-  { service: SERVICES.eks, region: "us-east-1", account: P, usageType: "USE1-AmazonEKS-Hours:perCluster", tags: prod("platform"), daily: 4.8, growth: 0, weekend: 1, diurnal: "flat", unit: "Hrs", unitPrice: 0.1 },
-  { service: SERVICES.eks, region: "us-west-2", account: S, usageType: "USW2-AmazonEKS-Hours:perCluster", tags: staging("platform"), daily: 2.4, growth: 0, weekend: 1, diurnal: "flat", unit: "Hrs", unitPrice: 0.1 },
   { service: SERVICES.s3, region: "us-east-1", account: P, usageType: "TimedStorage-ByteHrs", tags: prod("data"), daily: 14, growth: 0.035, weekend: 1, diurnal: "flat", unit: "GB-Mo", unitPrice: 0.023 / AVG_MONTH_DAYS },
   { service: SERVICES.s3, region: "us-east-1", account: P, usageType: "Requests-Tier1", tags: prod("web"), daily: 2.2, growth: 0.02, weekend: 0.7, diurnal: "business", unit: "Requests", unitPrice: 0.000005 },
   { service: SERVICES.s3, region: "us-west-2", account: S, usageType: "USW2-TimedStorage-ByteHrs", tags: untagged, daily: 1.6, growth: 0.02, weekend: 1, diurnal: "flat", unit: "GB-Mo", unitPrice: 0.023 / AVG_MONTH_DAYS },
@@ -84,8 +90,6 @@ export const LINE_ITEMS: readonly LineItem[] = [
   { service: SERVICES.lambda, region: "us-east-1", account: P, usageType: "Request", tags: prod("web"), daily: 1.2, growth: 0.04, weekend: 0.6, diurnal: "business", unit: "Requests", unitPrice: 0.0000002 },
   { service: SERVICES.lambda, region: "eu-west-1", account: P, usageType: "EU-Lambda-GB-Second", tags: prod("web"), daily: 2.4, growth: 0.04, weekend: 0.65, diurnal: "business", unit: "Lambda-GB-Second", unitPrice: 0.0000166667 },
   { service: SERVICES.lambda, region: "ap-south-1", account: P, usageType: "APS3-Lambda-GB-Second", tags: untagged, daily: 0.6, growth: 0.02, weekend: 0.8, diurnal: "flat", unit: "Lambda-GB-Second", unitPrice: 0.0000166667 },
-  { service: SERVICES.sagemaker, region: "us-east-1", account: P, usageType: "USE1-Host:ml.m5.xlarge", tags: prod("ml"), daily: 8, growth: 0.05, weekend: 1, diurnal: "flat", unit: "Hrs", unitPrice: 0.23 },
-  { service: SERVICES.sagemaker, region: "us-east-1", account: S, usageType: "USE1-Notebk:ml.t3.medium", tags: staging("ml"), daily: 1, growth: 0.02, weekend: 0.3, diurnal: "business", unit: "Hrs", unitPrice: 0.05 },
   { service: SERVICES.sagemaker, region: "us-east-1", account: S, usageType: "USE1-Train:ml.g4dn.xlarge", tags: staging("ml"), daily: 5, growth: 0.06, weekend: 0.2, diurnal: "batch", unit: "Hrs", unitPrice: 0.736, from: "2026-03-09" },
   { service: SERVICES.cloudfront, region: "global", account: P, usageType: "US-DataTransfer-Out-Bytes", tags: prod("web"), daily: 7, growth: 0.03, weekend: 0.85, diurnal: "business", unit: "GB", unitPrice: 0.085 },
   { service: SERVICES.cloudfront, region: "global", account: P, usageType: "EU-DataTransfer-Out-Bytes", tags: prod("web"), daily: 3, growth: 0.03, weekend: 0.85, diurnal: "business", unit: "GB", unitPrice: 0.085 },

@@ -11,7 +11,7 @@ import {
 } from "../../../domain/budgets.ts";
 import type { CostFilters } from "../../../domain/costs.ts";
 import { type Money, money } from "../../../domain/money.ts";
-import { periodContaining } from "../../../domain/dates.ts";
+import { daysBetween, periodContaining } from "../../../domain/dates.ts";
 import { addDays, addMonths, monthStart, SERVICES, type SyntheticAccount } from "./synthetic-account.ts";
 
 /**
@@ -20,8 +20,9 @@ import { addDays, addMonths, monthStart, SERVICES, type SyntheticAccount } from 
  * `costs()`, so a budget and the cost report for its filter agree to the last digit), and forecasted
  * spend is actual plus `account.forecast()` to the period end.
  *
- * Seeded budgets are derived from the account's own numbers when the store is built, so that whatever
- * the clock says, one budget is comfortably on track and one is projected to exceed its limit.
+ * Seeded budgets are derived from the account's own numbers on the store's first question (the
+ * account's spend is async: its inventory lines are priced), so that whatever the clock says, one
+ * budget is comfortably on track and one is projected to exceed its limit.
  *
  * Persistence seam: budgets created (and deletions, including of seeded budgets) are written to the Redis
  * hash MOCK_BUDGETS_KEY when a ready Redis is given, so they survive a restart. Redis is best effort: when
@@ -68,7 +69,9 @@ export class MockBudgetStore implements BudgetSource {
   readonly #redis: Redis | undefined;
   readonly #logger: MockBudgetStoreOptions["logger"];
   readonly #budgets = new Map<string, StoredBudget>();
-  readonly #seededNames: ReadonlySet<string>;
+  #seededNames: ReadonlySet<string> = new Set();
+  /** The seeded budgets, sized from the account's spend: built on the first question (spend is async). */
+  #seeded: Promise<void> | undefined;
   #loaded = false;
 
   constructor(account: SyntheticAccount, options: MockBudgetStoreOptions) {
@@ -76,8 +79,6 @@ export class MockBudgetStore implements BudgetSource {
     this.#today = options.today;
     this.#redis = options.redis;
     this.#logger = options.logger;
-    for (const budget of this.#seed()) this.#budgets.set(budget.name, budget);
-    this.#seededNames = new Set(this.#budgets.keys());
   }
 
   async list(signal?: AbortSignal): Promise<Budget[]> {
@@ -105,13 +106,22 @@ export class MockBudgetStore implements BudgetSource {
     const today = this.#today();
     const from = maxDate(start, budget.timePeriod.start);
     const to = minDate(minDate(end, budget.timePeriod.end), addDays(today, 1));
+    // Partial periods are marked rather than avoided: the data keeps Cost Explorer's 13 months (the cost
+    // routes refuse earlier days), so a quarter or a year can begin before it, and the current period is
+    // to date whatever the data's start. A marked period says which days its actual covers.
+    const dataStart = this.#account.historyStart();
     const periods: BudgetPeriod[] = [];
     for (let p = budgetPeriod(budget.timeUnit, from); p.start < to; p = budgetPeriod(budget.timeUnit, p.end)) {
+      const coveredEnd = minDate(p.end, today);
+      const coveredStart = minDate(maxDate(p.start, dataStart), coveredEnd);
+      const partial = coveredStart !== p.start || coveredEnd !== p.end;
       periods.push({
         start: p.start,
         end: p.end,
         budgeted: budgetedFor(budget, p.start),
-        actual: this.#actual(budget, p.start, minDate(p.end, today)),
+        actual: await this.#actual(budget, p.start, coveredEnd),
+        partial,
+        ...(partial ? { covered: { start: coveredStart, end: coveredEnd, days: daysBetween(coveredStart, coveredEnd), periodDays: daysBetween(p.start, p.end) } } : {}),
       });
     }
     return { name: budget.name, type: budget.type, timeUnit: budget.timeUnit, periods, source: "mock" };
@@ -180,6 +190,11 @@ export class MockBudgetStore implements BudgetSource {
 
   /** Reads what earlier stores persisted, once Redis is ready (retried on later calls until then). */
   async #load(): Promise<void> {
+    this.#seeded ??= this.#seed().then((seeded) => {
+      for (const budget of seeded) this.#budgets.set(budget.name, budget);
+      this.#seededNames = new Set(seeded.map((b) => b.name));
+    });
+    await this.#seeded;
     if (this.#loaded) return;
     const redis = this.#ready();
     if (!redis) return;
@@ -206,10 +221,10 @@ export class MockBudgetStore implements BudgetSource {
   }
 
   /** Actual spend over [start, end) in the budget's measure. */
-  #actual(budget: StoredBudget, start: string, end: string): Money {
+  async #actual(budget: StoredBudget, start: string, end: string): Promise<Money> {
     const unit = limitUnit(budget);
     if (budget.type !== "COST") return money("0", unit);
-    return money(start < end ? this.#account.spend(budget.filters, start, end) : "0", unit);
+    return money(start < end ? await this.#account.spend(budget.filters, start, end) : "0", unit);
   }
 
   async #withSpend(budget: StoredBudget): Promise<Budget> {
@@ -220,7 +235,7 @@ export class MockBudgetStore implements BudgetSource {
     // utilization or coverage against, and no USAGE metering per budget.
     const inEffect = budget.timePeriod.start <= today && today < budget.timePeriod.end;
     if (budget.type !== "COST" || !inEffect) return copy;
-    const actual = this.#actual(budget, maxDate(period.start, budget.timePeriod.start), today);
+    const actual = await this.#actual(budget, maxDate(period.start, budget.timePeriod.start), today);
     copy.actualSpend = actual;
     const forecast = await this.#account.forecast({
       start: today,
@@ -237,13 +252,13 @@ export class MockBudgetStore implements BudgetSource {
   }
 
   /** The four starting budgets, sized from the account's last full month (or quarter) of spend. */
-  #seed(): StoredBudget[] {
+  async #seed(): Promise<StoredBudget[]> {
     const today = this.#today();
     const thisMonth = monthStart(today);
     const lastMonth = addMonths(thisMonth, -1);
     const yearAgo = addMonths(thisMonth, -12);
     const stamp = `${yearAgo}T00:00:00.000Z`;
-    const monthly = (filters: CostFilters) => new Big(this.#account.spend(filters, lastMonth, thisMonth));
+    const monthly = async (filters: CostFilters) => new Big(await this.#account.spend(filters, lastMonth, thisMonth));
     const usd = (amount: Big): Money => money(amount.round(2));
     const roundUp = (value: Big, step: number) => value.div(step).round(0, Big.roundUp).times(step);
     const roundDown = (value: Big, step: number) => value.div(step).round(0, Big.roundDown).times(step);
@@ -258,10 +273,11 @@ export class MockBudgetStore implements BudgetSource {
 
     const quarter = budgetPeriod("QUARTERLY", today);
     const lastQuarter = budgetPeriod("QUARTERLY", addDays(quarter.start, -1));
-    const prodQuarter = new Big(this.#account.spend(prod, lastQuarter.start, lastQuarter.end));
+    const prodQuarter = new Big(await this.#account.spend(prod, lastQuarter.start, lastQuarter.end));
 
     // Planned limits: last month's ML spend, planned to grow 4% a month, for a year back and a year ahead.
-    const mlBase = monthly(ml);
+    const mlBase = await monthly(ml);
+    const [accountBase, ec2Base] = [await monthly({}), await monthly(ec2)];
     const plannedLimits: Record<string, Money> = {};
     for (let i = -12; i <= 11; i++) {
       const plan = mlBase.times((1.04 ** i).toFixed(6));
@@ -274,7 +290,7 @@ export class MockBudgetStore implements BudgetSource {
         name: "account-monthly",
         type: "COST",
         timeUnit: "MONTHLY",
-        limit: usd(roundUp(monthly({}).times("1.3"), 100)),
+        limit: usd(roundUp(accountBase.times("1.3"), 100)),
         timePeriod: { start: yearAgo, end: NO_END },
         filters: {},
         notifications: alerts("finops@example.com"),
@@ -285,7 +301,7 @@ export class MockBudgetStore implements BudgetSource {
         name: "ec2-compute-monthly",
         type: "COST",
         timeUnit: "MONTHLY",
-        limit: usd(roundDown(monthly(ec2).times("0.85"), 10)),
+        limit: usd(roundDown(ec2Base.times("0.85"), 10)),
         timePeriod: { start: yearAgo, end: NO_END },
         filters: ec2,
         notifications: alerts("platform@example.com"),

@@ -4,7 +4,6 @@ import { canonical, money } from "../../../domain/money.ts";
 import type {
   CostFilters,
   CostGroup,
-  CostMetric,
   CostPeriod,
   CostQuery,
   CostReport,
@@ -13,10 +12,12 @@ import type {
   DimensionValues,
   ForecastQuery,
   ForecastReport,
-  GroupBy,
 } from "../../../domain/costs.ts";
-import { addMonths, asOf, cellRandom, DECIMALS, dayNumber, isWeekend, spans, splitDay, ZERO, zScore } from "./calendar.ts";
-import { AVG_MONTH_DAYS, EPOCH, LINE_ITEMS, type LineItem } from "./line-items.ts";
+import type { PriceProvider } from "../../../domain/price.ts";
+import { addMonths, asOf, DECIMALS, dayNumber, spans, splitDay, ZERO, zScore } from "./calendar.ts";
+import { AccountCells, groupKey, tagValue } from "./cells.ts";
+import type { CostLine } from "./line-items.ts";
+import { inventoryLines } from "./inventory-costs.ts";
 
 export { addDays, addMonths, dateOf, dayNumber, monthStart } from "./calendar.ts";
 export { MOCK_ACCOUNTS, SERVICES } from "./line-items.ts";
@@ -25,10 +26,14 @@ export { MOCK_ACCOUNTS, SERVICES } from "./line-items.ts";
  * Mock mode's synthetic AWS account: a mid-size organisation (two linked accounts, a dozen services,
  * four regions plus CloudFront's "global") whose Cost Explorer answers are generated, not fetched.
  *
- * What is synthetic: every (line item, day) amount. It is a pure function of the seed, the line item and
- * the date (base × monthly growth from a fixed epoch × weekend dip × mild seeded noise), so a date's
- * numbers never change as the injected clock moves; the clock only decides where history ends
+ * What is synthetic: every invented (line item, day) amount. It is a pure function of the seed, the line
+ * item and the date (base × monthly growth from a fixed epoch × weekend dip × mild seeded noise), so a
+ * date's numbers never change as the injected clock moves; the clock only decides where history ends
  * (yesterday) and where it starts (the first day of the month 13 months back).
+ *
+ * What is not invented: the lines of what the account runs (EKS control planes and nodes, SageMaker
+ * endpoints and notebooks), which are the inventory's run-rate on each day × 24 at the published prices
+ * of `prices` (inventory-costs.ts): the same inventory and prices the running-resources answers use.
  *
  * Why decimal strings: each generated float is converted ONCE to a 10-decimal string (Cost Explorer's
  * own format, "39.1603300457") and from then on every sum is done with big.js. With at most 10 decimals
@@ -38,15 +43,10 @@ export { MOCK_ACCOUNTS, SERVICES } from "./line-items.ts";
 
 /** Months of full history before the current month (Cost Explorer keeps 13 months). */
 const HISTORY_MONTHS = 13;
-/** NetUnblendedCost is UnblendedCost net of a small, steady credit (e.g. a promotional credit). */
-const NET_FACTOR = 0.98;
 /** Forecasts learn from this many days before today. */
 const TRAINING_DAYS = 56;
 /** Relative standard deviation of the forecast level one week ahead (grows with √horizon). */
 const DRIFT = 0.02;
-/** Where growth is anchored (day number). */
-const EPOCH_DAY = dayNumber(EPOCH);
-
 
 /** Amounts as every answer writes them: canonical exact decimals (the cells carry 10 decimals). */
 function format(value: Big): string {
@@ -60,6 +60,8 @@ function unitOf(units: ReadonlySet<string>): string {
 export interface SyntheticAccountOptions {
   /** Injected clock: today's date (YYYY-MM-DD, UTC). History ends the day before. */
   today: () => string;
+  /** Published prices (mock mode: the fallback tables) for the inventory's lines. */
+  prices: PriceProvider;
   seed?: number;
 }
 
@@ -67,12 +69,13 @@ export class SyntheticAccount implements CostSource {
   readonly origin = "mock" as const;
   readonly #today: () => string;
   readonly #seed: number;
-  /** metric → [line item][day - cacheFrom] cells; rebuilt when the clock moves to another day. */
-  #cells = new Map<CostMetric, (Big | undefined)[][]>();
-  #cacheToday = "";
+  readonly #prices: PriceProvider;
+  /** The cells of one clock day; rebuilt when the clock moves to another day. */
+  #cells: { today: string; cells: Promise<AccountCells> } | undefined;
 
   constructor(options: SyntheticAccountOptions) {
     this.#today = options.today;
+    this.#prices = options.prices;
     this.#seed = options.seed ?? 20_260_101;
   }
 
@@ -90,9 +93,10 @@ export class SyntheticAccount implements CostSource {
   async costs(query: CostQuery, signal?: AbortSignal): Promise<CostReport> {
     signal?.throwIfAborted();
     const today = this.#today();
-    const cells = this.#metricCells(query.metric);
-    const firstDay = dayNumber(this.historyStart());
-    const items = this.#match(query.filters);
+    const table = await this.#table(today);
+    const cells = table.rows(query.metric);
+    const firstDay = table.firstDay;
+    const items = this.#match(table, query.filters);
     const unitless = query.metric !== "UsageQuantity";
     const reportUnits = new Set<string>();
     const estimatedAfter = Date.parse(`${monthStart(today)}T00:00:00Z`);
@@ -104,7 +108,7 @@ export class SyntheticAccount implements CostSource {
       const units = new Set<string>();
       const groups = new Map<string, { keys: string[]; sum: Big; units: Set<string> }>();
       for (const i of items) {
-        const item = LINE_ITEMS[i] as LineItem;
+        const item = table.lines[i] as CostLine;
         const row = cells[i] as (Big | undefined)[];
         let sum: Big | undefined;
         for (let day = span.fromDay; day < span.toDay; day++) {
@@ -154,12 +158,13 @@ export class SyntheticAccount implements CostSource {
   async forecast(query: ForecastQuery, signal?: AbortSignal): Promise<ForecastReport> {
     signal?.throwIfAborted();
     const today = this.#today();
-    const items = this.#match(query.filters);
+    const table = await this.#table(today);
+    const items = this.#match(table, query.filters);
     const base = { query, source: "mock" as const, asOf: asOf(today) };
     const todayDay = dayNumber(today);
-    const firstDay = dayNumber(this.historyStart());
+    const firstDay = table.firstDay;
     const trainFrom = Math.max(firstDay, todayDay - TRAINING_DAYS);
-    const cells = this.#metricCells(query.metric);
+    const cells = table.rows(query.metric);
 
     // The model is statistics, not money: floats are fine here; each mean and bound becomes a
     // 10-decimal string once, and the period and report sums are big.js.
@@ -171,7 +176,7 @@ export class SyntheticAccount implements CostSource {
         const cell = cells[i]?.[day - firstDay];
         if (cell === undefined) continue;
         sum = sum.plus(cell);
-        units.add((LINE_ITEMS[i] as LineItem).unit);
+        units.add((table.lines[i] as CostLine).unit);
       }
       y.push(sum.toNumber());
     }
@@ -243,13 +248,14 @@ export class SyntheticAccount implements CostSource {
    * UnblendedCost of `filters` over [start, end): the same cells, and so the same digits, as the total of
    * `costs()` for that filter and range. Budgets use it for their actual spend.
    */
-  spend(filters: CostFilters, start: string, end: string): string {
-    const cells = this.#metricCells("UnblendedCost");
-    const firstDay = dayNumber(this.historyStart());
+  async spend(filters: CostFilters, start: string, end: string): Promise<string> {
+    const table = await this.#table(this.#today());
+    const cells = table.rows("UnblendedCost");
+    const firstDay = table.firstDay;
     const from = dayNumber(start);
     const to = dayNumber(end);
     let sum = ZERO;
-    for (const i of this.#match(filters)) {
+    for (const i of this.#match(table, filters)) {
       const row = cells[i] as (Big | undefined)[];
       for (let day = from; day < to; day++) {
         const cell = row[day - firstDay];
@@ -263,8 +269,9 @@ export class SyntheticAccount implements CostSource {
   async dimensionValues(dimension: DimensionKey, start: string, end: string, signal?: AbortSignal): Promise<DimensionValues> {
     signal?.throwIfAborted();
     const today = this.#today();
+    const table = await this.#table(today);
     const values = new Set<string>();
-    for (const item of LINE_ITEMS) {
+    for (const item of table.lines) {
       if (item.from && item.from >= end) continue;
       if (start >= today) continue;
       values.add(dimension === "SERVICE" ? item.service : dimension === "REGION" ? item.region : dimension === "LINKED_ACCOUNT" ? item.account : item.usageType);
@@ -272,9 +279,24 @@ export class SyntheticAccount implements CostSource {
     return { dimension, start, end, values: [...values].sort(), source: "mock", asOf: asOf(today) };
   }
 
-  #match(filters: CostFilters): number[] {
+  /** The cells for the clock's `today`: built once per day (the inventory's lines are priced then). */
+  #table(today: string): Promise<AccountCells> {
+    if (this.#cells?.today !== today) {
+      const firstDay = dayNumber(addMonths(today, -HISTORY_MONTHS));
+      const lastDay = dayNumber(today) - 1;
+      const cells = inventoryLines(this.#prices, firstDay, lastDay).then((lines) => new AccountCells(this.#seed, firstDay, lastDay, lines));
+      // A failed build is not kept: the next question tries again.
+      cells.catch(() => {
+        if (this.#cells?.cells === cells) this.#cells = undefined;
+      });
+      this.#cells = { today, cells };
+    }
+    return this.#cells.cells;
+  }
+
+  #match(table: AccountCells, filters: CostFilters): number[] {
     const out: number[] = [];
-    LINE_ITEMS.forEach((item, i) => {
+    table.lines.forEach((item, i) => {
       if (filters.services?.length && !filters.services.includes(item.service)) return;
       if (filters.regions?.length && !filters.regions.includes(item.region)) return;
       for (const [key, values] of Object.entries(filters.tags ?? {})) {
@@ -283,77 +305,5 @@ export class SyntheticAccount implements CostSource {
       out.push(i);
     });
     return out;
-  }
-
-  /** Every line item's daily cells for `metric`, from the history start to yesterday. */
-  #metricCells(metric: CostMetric): (Big | undefined)[][] {
-    const today = this.#today();
-    if (today !== this.#cacheToday) {
-      this.#cells = new Map();
-      this.#cacheToday = today;
-    }
-    const cached = this.#cells.get(metric);
-    if (cached) return cached;
-    const firstDay = dayNumber(this.historyStart());
-    const lastDay = dayNumber(today) - 1;
-    const rows = LINE_ITEMS.map((item, i) => {
-      const row: (Big | undefined)[] = [];
-      const startDay = item.from ? Math.max(firstDay, dayNumber(item.from)) : firstDay;
-      for (let day = firstDay; day <= lastDay; day++) {
-        if (day < startDay) {
-          row.push(undefined);
-          continue;
-        }
-        const cost = this.#unblended(item, i, day);
-        row.push(new Big(metricValue(item, metric, cost).toFixed(DECIMALS)));
-      }
-      return row;
-    });
-    this.#cells.set(metric, rows);
-    return rows;
-  }
-
-  /** The generated float for one line item on one day; the only place randomness enters. */
-  #unblended(item: LineItem, index: number, day: number): number {
-    const random = cellRandom(this.#seed, index, day);
-    const noise = 1 + 0.06 * (random() + random() - 1);
-    const growth = (1 + item.growth) ** ((day - EPOCH_DAY) / AVG_MONTH_DAYS);
-    return item.daily * growth * (isWeekend(day) ? item.weekend : 1) * noise;
-  }
-}
-
-function metricValue(item: LineItem, metric: CostMetric, cost: number): number {
-  switch (metric) {
-    case "UnblendedCost":
-      return cost;
-    case "BlendedCost":
-      return cost * (item.blended ?? 1);
-    case "AmortizedCost":
-      return cost * (item.amortized ?? 1);
-    case "NetUnblendedCost":
-      return cost * NET_FACTOR;
-    case "UsageQuantity": {
-      const quantity = cost / item.unitPrice;
-      return item.unit === "Requests" ? Math.round(quantity) : quantity;
-    }
-  }
-}
-
-/** A line item's own tag value ("" when untagged): never a property inherited from Object. */
-function tagValue(item: LineItem, key: string): string {
-  return Object.hasOwn(item.tags, key) ? (item.tags[key] as string) : "";
-}
-
-function groupKey(item: LineItem, group: GroupBy): string {
-  if (group.type === "TAG") return `${group.key}$${tagValue(item, group.key)}`;
-  switch (group.key) {
-    case "SERVICE":
-      return item.service;
-    case "REGION":
-      return item.region;
-    case "LINKED_ACCOUNT":
-      return item.account;
-    case "USAGE_TYPE":
-      return item.usageType;
   }
 }
