@@ -223,7 +223,7 @@ ${page.body()}
   <p>This page is public HTML; its data comes from these API calls (scope in brackets):</p>
   <ul class="calls">${calls}</ul>
 </footer>
-${page.uplot ? html`<script src="/ui/assets/uplot.js"></script>` : ""}
+${page.uplot ? html`<script src="/ui/assets/uplot.js" defer></script>` : ""}
 <script type="module" src="/ui/assets/${page.slug}.js"></script>
 </body>
 </html>
