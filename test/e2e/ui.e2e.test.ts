@@ -312,6 +312,42 @@ describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("the /ui pages (real browser,
     expect(problems).toEqual([]);
   });
 
+  it("keyboard and screen readers: a skip link first, every control named, every chart an image with a label and a table beside it", async () => {
+    const problems: string[] = [];
+    const { page } = await openTab(problems);
+    for (const name of ["costs", "budgets", "prices", "resources"]) {
+      await page.goto(`${server!.base}/ui/${name}`);
+      await settled(page);
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent), name).toBe("Skip to content");
+      const unnamed = await page.locator("input:not([type=hidden]), select, button").evaluateAll((els) =>
+        els
+          .map((e) => e as unknown as { id: string; labels: { length: number } | null; getAttribute(n: string): string | null; textContent: string | null; tagName: string })
+          .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !(e.tagName === "BUTTON" && e.textContent?.trim()))
+          .map((e) => `${e.tagName}#${e.id}`),
+      );
+      expect(unnamed, name).toEqual([]);
+      const charts = page.locator("main svg.bars, main .chart[role=img]");
+      expect(await charts.count(), name).toBeGreaterThan(0);
+      for (const chart of await charts.all()) {
+        const labelled = (await chart.getAttribute("aria-label")) ?? (await chart.getAttribute("aria-labelledby"));
+        expect(labelled, name).toBeTruthy();
+      }
+      expect(await page.locator("main details.table-alt table").count(), name).toBeGreaterThan(0);
+    }
+    // The delete dialog is keyboard-operable: Escape closes it without deleting.
+    await page.goto(`${server!.base}/ui/budgets`);
+    await settled(page);
+    const before = await rows(page, "#budget-table");
+    await page.locator("#budget-table button.delete").first().focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#confirm-delete[open]").waitFor();
+    await page.keyboard.press("Escape");
+    await page.locator("#confirm-delete:not([open])").waitFor({ state: "attached" });
+    expect(await rows(page, "#budget-table")).toBe(before);
+    expect(problems).toEqual([]);
+  });
+
   it("a 503 from the API is an error state naming the call, its detail and Retry-After; Retry recovers", async () => {
     const problems: string[] = [];
     const { page } = await openTab(problems);
