@@ -53,20 +53,21 @@ async function loadList() {
     });
     const headers = ["Budget", "Period", { text: "Limit", num: true }, { text: "Actual to date", num: true }, { text: "Forecast to period end", num: true }, { text: "Projected total", num: true }, { text: "% of limit", num: true }, "Breach", "Source · as of", "Actions"];
     list.show(table("Budgets with actual spend, forecast and projected breach", headers, rows, { id: "budget-table" }), provenance(body.source, body.asOf));
-    await loadHistories(body.budgets);
+    await loadHistories(body.budgets, projections);
   } catch (error) {
     list.error(error, () => void loadList());
     history.empty("Waiting for the list of budgets.");
   }
 }
 
-async function loadHistories(budgets) {
-  const cards = await Promise.all(budgets.map((b) => historyCard(b)));
+async function loadHistories(budgets, projections) {
+  const cards = await Promise.all(budgets.map((b, i) => historyCard(b, projections[i] && !projections[i].error ? projections[i].period : undefined)));
   history.show(el("div", { class: "cards" }, cards.map((c) => c.node)));
   for (const c of cards) c.draw?.();
 }
 
-async function historyCard(b) {
+/** `current`: the period the projection is for (it is still running: its actual is to date). */
+async function historyCard(b, current) {
   const node = el("article", { class: "card", "aria-labelledby": `h-${b.name}` }, el("h3", { id: `h-${b.name}` }, b.name));
   try {
     const { body } = await api(`/v1/budgets/aws/${enc(b.name)}/history`);
@@ -74,13 +75,16 @@ async function historyCard(b) {
       node.append(el("p", { class: "empty" }, "No history yet."));
       return { node };
     }
-    const box = el("div", { class: "chart", role: "img", "aria-label": `${b.name}: budgeted against actual per period; the table below has the numbers` });
     const headers = ["Period", { text: "Budgeted", num: true }, { text: "Actual", num: true }];
+    // One period is no trend: the table says it all (a one-bar chart would read as an empty one).
+    const single = body.periods.length < 2;
+    const box = single ? el("p", { class: "empty" }, "One period so far: no chart yet.") : el("div", { class: "chart", role: "img", "aria-label": `${b.name}: budgeted against actual per period; the table below has the numbers` });
     node.append(
       box,
-      tableAlternative("Table of the chart", table(`${b.name}: budgeted and actual per period`, headers, body.periods.map((p) => [`${p.start} to ${p.end}`, { text: money(p.budgeted), num: true }, { text: money(p.actual), num: true }]))),
+      tableAlternative("Table of the chart", table(`${b.name}: budgeted and actual per period`, headers, body.periods.map((p) => [`${p.start} to ${p.end}${current && p.start === current.start ? " (in progress: actual to date)" : ""}`, { text: money(p.budgeted), num: true }, { text: money(p.actual), num: true }])), { open: single }),
       provenance(body.source, body.asOf),
     );
+    if (single) return { node };
     const data = [body.periods.map((p) => toX(p.start)), body.periods.map((p) => Number(p.budgeted.amount)), body.periods.map((p) => Number(p.actual.amount))];
     const draw = () => {
       const bars = uPlot.paths.bars({ size: [0.6, 40] });
@@ -90,6 +94,12 @@ async function historyCard(b) {
           height: 170,
           tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
           legend: { show: true },
+          // From zero: a bar's height is the spend, so a high baseline would read as a drop.
+          // Half a period of room each side, so the first and last bars are whole (and one period is not a point).
+          scales: {
+            x: { time: true, range: (u, min, max) => { const half = max > min ? (max - min) / (data[0].length - 1) / 2 : 15 * 86400; return [min - half, max + half]; } },
+            y: { range: (u, min, max) => [0, max * 1.08] },
+          },
           series: [
             { label: "Period" },
             { label: "Budgeted", stroke: "#a40e26", width: 2, paths: undefined },
