@@ -39,4 +39,14 @@ export default tseslint.config(
     files: ["eslint.config.js"],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The UI's browser scripts: plain ES modules served as they are (no build step), uPlot a global.
+    files: ["src/ui/assets/**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: "module",
+      globals: { ...globals.browser, uPlot: "readonly" },
+    },
+  },
 );

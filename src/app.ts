@@ -27,6 +27,7 @@ import { compareRoutes } from "./routes/compare.ts";
 import { estimateRoutes } from "./routes/estimates.ts";
 import { instanceRoutes } from "./routes/instances.ts";
 import { homeRoutes } from "./routes/home.ts";
+import { uiRoutes } from "./ui/routes.ts";
 import { estimatorsOf } from "./estimates/registry.ts";
 import { operationsRoutes, type Readiness } from "./routes/operations.ts";
 import { type PriceRoutesSchema, priceRoutes } from "./routes/prices.ts";
@@ -153,6 +154,7 @@ export function createApp(services: AppServices): App {
     for (const routes of composed.routes ?? []) app.route("/", routes);
   }
   app.route("/", docsRoutes());
+  app.route("/", uiRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",

@@ -10,6 +10,14 @@ const HOME_HTML = `<!doctype html>
 <body>
 <h1>Pricebook</h1>
 <p>Cloud list prices and account costs, with the source and as-of date of every number.</p>
+<h2>Pages</h2>
+<ul>
+<li><a href="/ui/costs">Costs</a>: month to date, the trend and the forecast, where the money goes</li>
+<li><a href="/ui/budgets">Budgets</a>: limits, actual and forecast spend, breach dates; create and delete</li>
+<li><a href="/ui/prices">Prices</a>: explore the catalogue, filter instance types, compare across regions and clouds</li>
+<li><a href="/ui/resources">Running resources</a>: AWS EKS clusters and SageMaker, with their run-rates</li>
+</ul>
+<h2>API</h2>
 <ul>
 <li><a href="/docs">API documentation</a> (and the <a href="/openapi.json">OpenAPI document</a>)</li>
 <li><a href="/v1/catalog">What can be priced</a>: clouds, services, regions, item ids</li>
