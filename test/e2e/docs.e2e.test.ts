@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stopProcess } from "../helpers/process.ts";
 import { freePort } from "../helpers/redis.ts";
 
 /**
@@ -69,15 +70,7 @@ async function startServer(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function stopServer() {
-  const proc = child;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((resolve) => proc.once("exit", resolve));
-  proc.kill("SIGTERM");
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
+const stopServer = () => stopProcess(child);
 
 describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("Swagger UI at /docs (real browser)", () => {
   beforeAll(async () => {

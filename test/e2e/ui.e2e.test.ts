@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey } from "../../src/http/auth.ts";
+import { stopProcess } from "../helpers/process.ts";
 import { freePort } from "../helpers/redis.ts";
 
 /**
@@ -52,15 +53,7 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
   throw new Error(`server did not answer 200:\n${server.output}`);
 }
 
-async function stopServer(server: Server | undefined) {
-  const proc = server?.child;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((resolve) => proc.once("exit", resolve));
-  proc.kill("SIGTERM");
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
+const stopServer = (server: Server | undefined) => stopProcess(server?.child);
 
 let server: Server | undefined;
 let browser: Browser | undefined;

@@ -48,3 +48,13 @@ export async function startPricebook(env: Record<string, string>, ms = 15_000): 
   child.kill("SIGKILL");
   throw new Error(`pricebook did not become healthy:\n${output}`);
 }
+
+/** Stops a child process: SIGTERM, then SIGKILL if it has not exited within 5 s. */
+export async function stopProcess(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  proc.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
