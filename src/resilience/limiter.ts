@@ -48,6 +48,27 @@ redis.call('SET', KEYS[1], nextTat, 'PX', math.ceil(nextTat - now + tolerance + 
 return wait
 `;
 
+/**
+ * The end of a connection's first attempt (ready, or failed), shared by every limiter on that
+ * connection: one set of listeners per connection, not one per upstream API.
+ */
+const firstAttempts = new WeakMap<Redis, Promise<void>>();
+function firstAttempt(redis: Redis): Promise<void> {
+  let attempt = firstAttempts.get(redis);
+  if (!attempt) {
+    attempt = new Promise<void>((resolve) => {
+      const events = ["ready", "error", "reconnecting", "end"] as const;
+      const done = () => {
+        for (const event of events) redis.off(event, done);
+        resolve();
+      };
+      for (const event of events) redis.on(event, done);
+    });
+    firstAttempts.set(redis, attempt);
+  }
+  return attempt;
+}
+
 /** The share of the account's quota the fleet plans to use, leaving room for timing jitter. */
 const HEADROOM = 0.8;
 
@@ -95,15 +116,8 @@ export class UpstreamLimiter {
     this.#connected = options.redis?.status === "ready";
     // Until the first connection attempt has succeeded or failed, calls wait for it (briefly).
     this.#firstAttempt = options.redis
-      ? new Promise<void>((resolve) => {
-          const done = () => {
-            this.#connected = true;
-            resolve();
-          };
-          options.redis?.once("ready", done);
-          options.redis?.once("error", done);
-          options.redis?.once("reconnecting", done);
-          options.redis?.once("end", done);
+      ? firstAttempt(options.redis).then(() => {
+          this.#connected = true;
         })
       : Promise.resolve();
     // The fleet paces at 80% of the account's quota: calls reach AWS some milliseconds off their

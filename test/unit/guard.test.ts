@@ -237,3 +237,18 @@ describe("UpstreamLimiter (local)", () => {
     expect((await Promise.all(dropped)).filter((r) => r !== undefined)).toHaveLength(10);
   });
 });
+
+describe("UpstreamLimiter on a shared connection", () => {
+  it("every limiter on one connection shares one set of listeners for its first attempt", async () => {
+    const { EventEmitter } = await import("node:events");
+    const connection = Object.assign(new EventEmitter(), { status: "connecting" });
+    const limiters = Array.from({ length: 20 }, (_, i) =>
+      new UpstreamLimiter({ api: `api-${i}`, ratePerSecond: 5, burst: 10, localShare: 1, maxConcurrent: 1, redis: connection as never, metrics: new Metrics(), logger }),
+    );
+    // One listener per event, however many upstream APIs pace through this connection.
+    for (const event of ["ready", "error", "reconnecting", "end"]) expect(connection.listenerCount(event)).toBe(1);
+    connection.emit("error", new Error("refused"));
+    for (const event of ["ready", "error", "reconnecting", "end"]) expect(connection.listenerCount(event)).toBe(0);
+    for (const limiter of limiters) await limiter.close();
+  });
+});
