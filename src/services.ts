@@ -95,7 +95,7 @@ export function createServices(deps: ServiceDeps): Services {
   const compose = (c: CloudPlugin): ComposedCloud => {
     const cloud = mode.mode === "live" ? c.createLive(ctx) : c.createMock(ctx);
     // Purchase options on every price question: the cloud's live option sources, else its tables.
-    return { ...cloud, prices: new PurchaseOptionPrices(c.id, c.services, cloud.prices, tables, cloud.optionSources, c.optionHints) };
+    return { ...cloud, prices: new PurchaseOptionPrices(c.id, c.services, cloud.prices, tables, cloud.optionSources, c.optionHints, logger) };
   };
   const composed = new Map<string, ComposedCloud>(clouds.map((c) => [c.id, compose(c)]));
   const guards = [...composed.values()].flatMap((c) => c.guards);

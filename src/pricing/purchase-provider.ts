@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { AnyServiceDef } from "../clouds/types.ts";
 import type { PriceItem, PriceProvider, PriceQuestion, PriceRequestOptions, PriceSet, Source } from "../domain/price.ts";
 import { describeTerms, HOURS_PER_YEAR, type PurchaseOption, type PurchaseTerms, TERM_YEARS } from "../domain/purchase.ts";
@@ -165,6 +166,7 @@ export class PurchaseOptionPrices implements PriceProvider {
   readonly #tables: FallbackTables;
   readonly #live: Partial<Record<PurchaseOption["option"], OptionSource>>;
   readonly #hints: Partial<Record<PurchaseOption["option"], string>>;
+  readonly #logger: Logger | undefined;
 
   constructor(
     cloud: string,
@@ -173,6 +175,7 @@ export class PurchaseOptionPrices implements PriceProvider {
     tables: FallbackTables,
     live: Partial<Record<PurchaseOption["option"], OptionSource>> = {},
     hints: Partial<Record<PurchaseOption["option"], string>> = {},
+    logger?: Logger,
   ) {
     this.origin = inner.origin;
     this.#inner = inner;
@@ -181,6 +184,7 @@ export class PurchaseOptionPrices implements PriceProvider {
     this.#tables = tables;
     this.#live = live;
     this.#hints = hints;
+    this.#logger = logger;
   }
 
   async price(q: PriceQuestion, options: PriceRequestOptions = {}): Promise<PriceSet> {
@@ -226,6 +230,11 @@ export class PurchaseOptionPrices implements PriceProvider {
       return (await live.quotes(q, options)) ?? tables();
     } catch (error) {
       if (!(error instanceof UpstreamError) || error.kind === "aborted") throw error;
+      // As the on-demand pipeline does: the operator hears of it; the answer says `fallback`.
+      this.#logger?.warn(
+        { what: `${title} ${describeTerms(q.purchase)} in ${q.region}`, api: error.api, kind: error.kind, code: error.code, err: error.message },
+        `${this.#cloud} ${option} price lookup failed; serving the option tables`,
+      );
       try {
         return tables();
       } catch (fallbackError) {

@@ -58,9 +58,13 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
+/** What the services logged (warn and above), as parsed lines. */
+const logged: Array<Record<string, unknown>> = [];
+const sink = { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) };
+
 function live(env: Record<string, string> = {}) {
   const config = liveConfig({ UPSTREAM_RETRIES: "1", SAVINGS_PLANS_RATE_PER_SECOND: "1000", SAVINGS_PLANS_BURST: "1000", ...env });
-  const services = createServices({ config, logger: pino({ level: "silent" }), mode: { mode: "live", reason: "test" }, tables, version: "test", credentials: FAKE_CREDENTIALS });
+  const services = createServices({ config, logger: pino({ level: "warn" }, sink), mode: { mode: "live", reason: "test" }, tables, version: "test", credentials: FAKE_CREDENTIALS });
   open.push(services);
   return createApp(services);
 }
@@ -136,10 +140,12 @@ describe("AWS reserved instances in live mode (the Price List's Reserved terms)"
     expect(body.unavailable?.map((u) => u.id)).toEqual(["c5.xlarge"]);
   });
 
-  it("the Price List failing: the tables answer, with source fallback", async () => {
+  it("the Price List failing: the tables answer, with source fallback, and the operator is told", async () => {
     pricing.mode = "error500";
+    logged.length = 0;
     const { status, body } = await ask(live(), `instanceType=m5.large&${PARTIAL}`);
     expect(status).toBe(200);
+    expect(logged.some((l) => l.msg === "aws reserved price lookup failed; serving the option tables" && String(l.what).includes("Amazon EC2 reserved 1yr partial-upfront"))).toBe(true);
     expect(body.items?.[0]).toMatchObject({ source: "fallback", asOf: "2021-02-05", purchase: { recurring: "0.029", upfront: "252", effectiveHourly: "0.0577671233" } });
     expect(pricing.callsFor("AmazonEC2").length).toBeGreaterThanOrEqual(2);
   });

@@ -157,7 +157,7 @@ export function createLiveAws(ctx: CloudContext): ComposedCloud {
         eksGuard,
         sagemakerGuard,
         // Spot node groups are priced at the current spot price: the same option sources the routes use.
-        prices: new PurchaseOptionPrices("aws", AWS_SERVICES, prices, ctx.tables, optionSources, AWS_OPTION_HINTS),
+        prices: new PurchaseOptionPrices("aws", AWS_SERVICES, prices, ctx.tables, optionSources, AWS_OPTION_HINTS, logger),
         now,
       });
     })());
