@@ -7,7 +7,7 @@ import { z } from "zod";
  * pass plain objects. Every setting has its unit in its name; a bad value stops the start naming it.
  */
 
-type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Azure" | "GCP" | "Auth and limits" | "HTTP" | "Logs";
+type Group = "Server" | "Mode" | "Cache" | "Upstreams" | "AWS" | "Azure" | "GCP" | "Auth and limits" | "HTTP" | "Logs" | "Store";
 
 /** Attaches a setting's documentation to its schema. */
 function doc<T extends z.ZodType>(schema: T, group: Group, description: string): T {
@@ -204,6 +204,19 @@ const envShape = {
     "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`",
   ),
   PIPELINE_LOG_INTERVAL_MS: doc(ms(300_000, 0), "Logs", "how often the pipeline counters are logged (0 = never)"),
+  DATABASE_URL: doc(
+    z
+      .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    "Store",
+    "`postgres://` URL of the price store (price history, change feed, webhooks); unset = the embedded store (PGlite)",
+  ),
+  PRICE_STORE_DIR: doc(
+    z.string().min(1).optional(),
+    "Store",
+    "directory of the embedded store's data when `DATABASE_URL` is unset; unset = in memory (history lasts as long as the process)",
+  ),
 };
 
 export const envSchema = z.object(envShape);

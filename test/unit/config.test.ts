@@ -70,6 +70,8 @@ const NON_DEFAULTS: Record<string, [string, unknown]> = {
   CORS_ALLOWED_ORIGINS: ["https://a.example, https://b.example", ["https://a.example", "https://b.example"]],
   LOG_LEVEL: ["debug", "debug"],
   PIPELINE_LOG_INTERVAL_MS: ["0", 0],
+  DATABASE_URL: ["postgres://postgres@127.0.0.1:5432/test", "postgres://postgres@127.0.0.1:5432/test"],
+  PRICE_STORE_DIR: ["/var/lib/pricebook", "/var/lib/pricebook"],
 };
 
 describe("loadConfig", () => {
@@ -105,6 +107,7 @@ describe("loadConfig", () => {
   it.each([
     ["PORT", "eighty"],
     ["PORT", "70000"],
+    ["DATABASE_URL", "mysql://localhost/x"],
     ["PRICEBOOK_MODE", "sometimes"],
     ["REDIS_URL", "http://localhost:6379"],
     ["PRICE_CACHE_TTL_MS", "-5"],
