@@ -25,6 +25,8 @@ export interface UiPage {
   access: "public";
   /** Whether the page draws time series with uPlot (the others draw their bars as SVG). */
   uplot: boolean;
+  /** Module files under /ui/assets/ the page's script imports besides common.js (preloaded with it). */
+  modules: readonly string[];
   calls: readonly PageCall[];
   body: () => HtmlEscapedString | Promise<HtmlEscapedString>;
 }
@@ -51,6 +53,7 @@ const COSTS_BODY = () => html`<h1>Costs</h1>
       <option value="SERVICE">Service</option><option value="REGION">Region</option>
       <option value="TAG:Environment">Tag: Environment</option><option value="TAG:Team">Tag: Team</option>
       <option value="LINKED_ACCOUNT">Linked account</option><option value="USAGE_TYPE">Usage type</option>
+      <option value="">None (the total only)</option>
     </select></label>
   <button type="submit">Show</button>
 </form>
@@ -137,6 +140,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Costs",
     access: "public",
     uplot: true,
+    modules: ["costs-chart.js"],
     calls: [
       { method: "GET", path: "/v1/costs/aws/summary", scope: "costs:read" },
       { method: "GET", path: "/v1/costs/aws", scope: "costs:read" },
@@ -149,6 +153,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Budgets",
     access: "public",
     uplot: true,
+    modules: [],
     calls: [
       { method: "GET", path: "/v1/budgets/aws", scope: "budgets:read" },
       { method: "GET", path: "/v1/budgets/aws/{name}/projection", scope: "budgets:read" },
@@ -164,6 +169,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Prices",
     access: "public",
     uplot: false,
+    modules: [],
     calls: [
       { method: "GET", path: "/v1/catalog", scope: "prices:read" },
       { method: "GET", path: "/v1/prices/{cloud}/{service}", scope: "prices:read" },
@@ -176,6 +182,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Running resources",
     access: "public",
     uplot: false,
+    modules: [],
     calls: [
       { method: "GET", path: "/v1/catalog", scope: "prices:read" },
       { method: "GET", path: "/v1/aws/eks/clusters", scope: "costs:read" },
@@ -200,6 +207,8 @@ export async function renderPage(page: UiPage): Promise<string> {
 <link rel="icon" href="/ui/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/ui/assets/ui.css">
 ${page.uplot ? html`<link rel="stylesheet" href="/ui/assets/uplot.css">` : ""}
+${["common.js", ...page.modules].map((m) => html`<link rel="modulepreload" href="/ui/assets/${m}">
+`)}
 </head>
 <body data-page="${page.slug}">
 <a class="skip" href="#main">Skip to content</a>

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import Big from "big.js";
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey } from "../../src/http/auth.ts";
@@ -90,11 +92,13 @@ async function settled(page: Page) {
   );
 }
 
+const WARM_VISITS = 5;
+
 /**
  * Loads a page in fresh browser contexts (empty cache): first against a cold server (its caches and
- * fallback tables not yet loaded), then three times warm. This machine is shared (other suites run on
- * its two cores), so the limits apply to the best warm visit and the spread is printed beside it. The
- * last tab stays open for the test to go on with.
+ * fallback tables not yet loaded), then WARM_VISITS times warm. This machine is shared (other suites
+ * run on its two cores), so the limits apply to the best warm visit, and the median and worst are
+ * reported beside it. The last tab stays open for the test to go on with.
  */
 async function visit(name: string, problems: string[]) {
   const coldTab = await openTab(problems);
@@ -102,48 +106,68 @@ async function visit(name: string, problems: string[]) {
   await coldTab.page.context().close();
   const warm: Array<Awaited<ReturnType<typeof measure>>> = [];
   let tab: Awaited<ReturnType<typeof openTab>> | undefined;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < WARM_VISITS; i++) {
     if (tab) await tab.page.context().close();
     tab = await openTab(problems);
     warm.push(await measure(name, tab.page, tab.requests));
   }
-  const best = (key: "fcp" | "data") => Math.min(...warm.map((w) => w[key]));
-  const worst = (key: "fcp" | "data") => Math.max(...warm.map((w) => w[key]));
+  const sorted = (key: "fcp" | "data") => warm.map((w) => w[key]).sort((a, b) => a - b);
+  const best = (key: "fcp" | "data") => sorted(key)[0] as number;
+  const median = (key: "fcp" | "data") => sorted(key)[Math.floor(WARM_VISITS / 2)] as number;
+  const worst = (key: "fcp" | "data") => sorted(key)[WARM_VISITS - 1] as number;
   const last = warm[warm.length - 1]!;
   const entry = {
     page: name,
     requests: last.requests,
     bytes: Math.max(...warm.map((w) => w.bytes)),
     firstContentfulPaintMs: best("fcp"),
+    firstContentfulPaintMedianMs: median("fcp"),
     firstContentfulPaintWorstMs: worst("fcp"),
     dataRenderedMs: best("data"),
+    dataRenderedMedianMs: median("data"),
     dataRenderedWorstMs: worst("data"),
     coldFirstContentfulPaintMs: cold.fcp,
     coldDataRenderedMs: cold.data,
   };
   measured.push(entry);
   console.log(
-    `ui ${name}: ${last.requests} requests, ${(entry.bytes / 1024).toFixed(1)} kB; warm (best of 3, worst): first contentful paint ${best("fcp")} ms (${worst("fcp")}), data rendered ${best("data")} ms (${worst("data")}); cold server: ${cold.fcp} ms, ${cold.data} ms; HTML received at ${last.html} ms, DOMContentLoaded ${last.dcl} ms`,
+    `ui ${name}: ${last.requests} requests, ${(entry.bytes / 1024).toFixed(1)} kB; warm (best / median / worst of ${WARM_VISITS}): first contentful paint ${best("fcp")} / ${median("fcp")} / ${worst("fcp")} ms, data rendered ${best("data")} / ${median("data")} / ${worst("data")} ms; cold server: ${cold.fcp} ms, ${cold.data} ms; HTML received at ${last.html} ms, DOMContentLoaded ${last.dcl} ms`,
   );
   return { page: tab!.page, requests: tab!.requests, m: entry };
 }
 
+/** The issue's limits, on the best warm visit: under 300 KB, first paint and data rendered under 1 s. */
+function expectLightAndFast(m: Awaited<ReturnType<typeof visit>>["m"]) {
+  expect(m.bytes).toBeLessThan(MAX_BYTES);
+  expect(m.firstContentfulPaintMs).toBeGreaterThan(0);
+  expect(m.firstContentfulPaintMs).toBeLessThan(MAX_FIRST_RENDER_MS);
+  expect(m.dataRenderedMs).toBeGreaterThan(0);
+  expect(m.dataRenderedMs).toBeLessThan(MAX_FIRST_RENDER_MS);
+}
+
+/**
+ * One visit: first contentful paint, and "data rendered": the page's own `data-rendered` performance
+ * mark, set when its first load has put every panel in its final state (common.js markRendered), so
+ * the figure is the page's, not the test's polling. Bytes: every response once the network is idle.
+ */
 async function measure(name: string, page: Page, requests: Request[]) {
   await page.goto(`${server!.base}/ui/${name}`, { waitUntil: "load" });
+  await page.locator("body[data-rendered]").waitFor({ state: "attached", timeout: 20_000 });
   await settled(page);
-  await page.waitForLoadState("networkidle");
   const timing = await page.evaluate(() => {
     const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+    const rendered = performance.getEntriesByName("data-rendered")[0];
     // No DOM types in this project: the navigation entry's two fields, by name.
     const nav = (performance.getEntries() as unknown as Array<{ entryType: string; responseEnd: number; domContentLoadedEventEnd: number }>).find((e) => e.entryType === "navigation");
-    return { fcp: fcp ? fcp.startTime : -1, now: performance.now(), html: nav ? Math.round(nav.responseEnd) : -1, dcl: nav ? Math.round(nav.domContentLoadedEventEnd) : -1 };
+    return { fcp: fcp ? fcp.startTime : -1, rendered: rendered ? rendered.startTime : -1, html: nav ? Math.round(nav.responseEnd) : -1, dcl: nav ? Math.round(nav.domContentLoadedEventEnd) : -1 };
   });
+  await page.waitForLoadState("networkidle");
   let bytes = 0;
   for (const r of requests) {
     const sizes = await r.sizes().catch(() => undefined);
     if (sizes) bytes += sizes.responseBodySize + sizes.responseHeadersSize;
   }
-  return { requests: requests.length, bytes, fcp: Math.round(timing.fcp), data: Math.round(timing.now), html: timing.html, dcl: timing.dcl };
+  return { requests: requests.length, bytes, fcp: Math.round(timing.fcp), data: Math.round(timing.rendered), html: timing.html, dcl: timing.dcl };
 }
 
 /** Canvases that have something drawn on them (non-transparent pixels). */
@@ -162,6 +186,19 @@ async function drawnCanvases(page: Page, selector: string): Promise<number> {
 
 const rows = (page: Page, table: string) => page.locator(`${table} tbody tr`).count();
 
+/** Clicks a CSV link and reads what the browser downloads. */
+async function downloadText(page: Page, link: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator(link).click()]);
+  return readFileSync(await download.path(), "utf8");
+}
+
+/** One CSV line into cells (quotes as RFC 4180 writes them; no newlines inside cells here). */
+function parseCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  for (const m of line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)) cells.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : (m[2] ?? ""));
+  return cells;
+}
+
 describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("the /ui pages (real browser, mock mode)", () => {
   beforeAll(async () => {
     if (!HAVE_BROWSER) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`);
@@ -178,6 +215,8 @@ describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("the /ui pages (real browser,
     if (measured.length) {
       console.log("\nUI page weight and render (mock mode, this machine):");
       console.table(measured.map((m) => ({ ...m, kB: (Number(m.bytes) / 1024).toFixed(1) })));
+      const report = { measuredAt: new Date().toISOString(), warmVisits: WARM_VISITS, loadAverage: loadavg(), cpus: cpus().length, limits: { bytes: MAX_BYTES, ms: MAX_FIRST_RENDER_MS }, pages: measured };
+      writeFileSync(`${SHOTS}page-weight-and-render.json`, `${JSON.stringify(report, null, 2)}\n`);
     }
     await browser?.close().catch(() => undefined);
     await stopServer(server);
@@ -207,16 +246,43 @@ describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("the /ui pages (real browser,
     expect(await page.locator("#trend a.csv, #groups a.csv").count()).toBe(2);
     expect(await page.locator("#figures .prov").last().innerText()).toMatch(/Source: mock · as of \d{4}-/);
 
-    // Group by another dimension: the ranked chart follows.
+    // The trend is stacked by the group-by (service by default): the top 5 and Other, each a series of
+    // the chart and a column of its table and CSV, which add up to the total to the last digit.
+    const trendHeaders = await page.locator("#trend-table thead th").allTextContents();
+    expect(trendHeaders.filter((h) => / \(USD\)$/.test(h) && h !== "Total actual (USD)" && h !== "Forecast mean (USD)")).toHaveLength(6);
+    expect(trendHeaders).toContain("Amazon Elastic Compute Cloud - Compute (USD)");
+    expect(trendHeaders.some((h) => /^Other \(\d+\) \(USD\)$/.test(h))).toBe(true);
+    const legend = await page.locator("#trend .u-legend .u-series th").allInnerTexts();
+    expect(legend.map((l) => l.trim())).toEqual(expect.arrayContaining(["Amazon Elastic Compute Cloud - Compute", "Total", "Forecast"]));
+    expect(legend.some((l) => /^Other \(\d+\)$/.test(l.trim()))).toBe(true);
+    const csv = await downloadText(page, "#trend a.csv");
+    const [head, ...lines] = csv.trim().split("\n").map(parseCsvLine);
+    expect(head).toEqual(trendHeaders);
+    const totalAt = head!.indexOf("Total actual (USD)");
+    const actualRows = lines.filter((r) => r[totalAt] !== "");
+    expect(actualRows.length).toBe(30);
+    for (const r of actualRows) expect(r.slice(2, totalAt).reduce((a, v) => a.plus(v), new Big(0)).eq(r[totalAt]!), r[0]).toBe(true);
+    expect((await page.locator("#trend-table tbody tr").first().locator("td").allTextContents()).slice(1, 7).every((t) => /^\$[\d,]+\.\d\d$/.test(t))).toBe(true);
+
+    // Group by another dimension: the stacks and the ranked chart follow; "None" leaves the total alone.
+    await page.selectOption("#c-groupby", "TAG:Team");
+    await page.getByRole("button", { name: "Show" }).click();
+    await settled(page);
+    expect(await page.locator("#trend-table thead th").allTextContents()).toEqual(expect.arrayContaining(["platform (USD)", "Total actual (USD)"]));
+    await page.selectOption("#c-groupby", "");
+    await page.getByRole("button", { name: "Show" }).click();
+    await settled(page);
+    expect(await page.locator("#trend-table thead th").allTextContents()).toEqual(["Period start", "Weekend", "Actual (USD)", "Estimated", "Forecast mean (USD)", "Lower", "Upper"]);
+    expect(await page.locator("#trend .u-legend .u-series").count()).toBe(5); // date, actual, forecast, lower, upper
+    expect(await page.locator("#groups .state").innerText()).toContain("Choose a group-by");
+    expect(await drawnCanvases(page, "#trend")).toBe(1);
     await page.selectOption("#c-groupby", "REGION");
     await page.getByRole("button", { name: "Show" }).click();
     await settled(page);
     expect(await page.locator("#groups-table tbody th").first().textContent()).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
     await page.screenshot({ path: `${SHOTS}costs.png`, fullPage: true });
 
-    expect(m.bytes).toBeLessThan(MAX_BYTES);
-    expect(m.firstContentfulPaintMs).toBeGreaterThan(0);
-    expect(m.firstContentfulPaintMs).toBeLessThan(MAX_FIRST_RENDER_MS);
+    expectLightAndFast(m);
     expect(problems).toEqual([]);
   });
 
@@ -264,8 +330,7 @@ describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("the /ui pages (real browser,
     expect(await rows(page, "#budget-table")).toBe(budgets);
     expect(await page.locator("#budget-table", { hasText: name }).count()).toBe(0);
 
-    expect(m.bytes).toBeLessThan(MAX_BYTES);
-    expect(m.firstContentfulPaintMs).toBeLessThan(MAX_FIRST_RENDER_MS);
+    expectLightAndFast(m);
     expect(problems).toEqual([]);
   });
 
@@ -303,8 +368,7 @@ describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("the /ui pages (real browser,
     expect(await rows(page, "#compare-table")).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}prices.png`, fullPage: true });
 
-    expect(m.bytes).toBeLessThan(MAX_BYTES);
-    expect(m.firstContentfulPaintMs).toBeLessThan(MAX_FIRST_RENDER_MS);
+    expectLightAndFast(m);
     expect(problems).toEqual([]);
   });
 
@@ -319,8 +383,7 @@ describe.skipIf(!HAVE_BROWSER && !REQUIRE_BROWSER)("the /ui pages (real browser,
     expect(await page.locator("#eks .prov").last().innerText()).toMatch(/Source: mock/);
     await page.screenshot({ path: `${SHOTS}resources.png`, fullPage: true });
 
-    expect(m.bytes).toBeLessThan(MAX_BYTES);
-    expect(m.firstContentfulPaintMs).toBeLessThan(MAX_FIRST_RENDER_MS);
+    expectLightAndFast(m);
     expect(problems).toEqual([]);
   });
 

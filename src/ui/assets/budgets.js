@@ -1,7 +1,7 @@
 // Budgets page: the list with each budget's projection (/projection: the API computes the forecast,
 // share of the limit and breach date), a history chart per budget, a create form that dry-runs first
 // and creates with an Idempotency-Key, and delete with confirmation.
-import { api, chartWidth, el, errorBox, money, onKeyChange, panel, provenance, table, tableAlternative, toX } from "./common.js";
+import { api, chartWidth, el, errorBox, markRendered, money, onKeyChange, panel, provenance, table, tableAlternative, toX } from "./common.js";
 
 const list = panel("budget-list");
 const history = panel("budget-history");
@@ -27,9 +27,10 @@ async function loadList() {
       history.empty("No budgets, so no history.");
       return;
     }
-    const projections = await Promise.all(
-      body.budgets.map((b) => api(`/v1/budgets/aws/${enc(b.name)}/projection`).then((r) => r.body, (error) => ({ error }))),
-    );
+    // Each budget's projection and history are independent of each other: all asked at once.
+    const settle = (path) => api(path).then((r) => r.body, (error) => ({ error }));
+    const histories = Promise.all(body.budgets.map((b) => settle(`/v1/budgets/aws/${enc(b.name)}/history`)));
+    const projections = await Promise.all(body.budgets.map((b) => settle(`/v1/budgets/aws/${enc(b.name)}/projection`)));
     const rows = body.budgets.map((b, i) => {
       const p = projections[i];
       const del = el("button", { type: "button", class: "danger delete", "data-name": b.name, "aria-label": `Delete budget ${b.name}`, onclick: () => confirmDelete(b.name) }, "Delete");
@@ -53,24 +54,26 @@ async function loadList() {
     });
     const headers = ["Budget", "Period", { text: "Limit", num: true }, { text: "Actual to date", num: true }, { text: "Forecast to period end", num: true }, { text: "Projected total", num: true }, { text: "% of limit", num: true }, "Breach", "Source · as of", "Actions"];
     list.show(table("Budgets with actual spend, forecast and projected breach", headers, rows, { id: "budget-table" }), provenance(body.source, body.asOf));
-    await loadHistories(body.budgets, projections);
+    await loadHistories(body.budgets, projections, await histories);
   } catch (error) {
     list.error(error, () => void loadList());
     history.empty("Waiting for the list of budgets.");
   }
 }
 
-async function loadHistories(budgets, projections) {
-  const cards = await Promise.all(budgets.map((b, i) => historyCard(b, projections[i] && !projections[i].error ? projections[i].period : undefined)));
+async function loadHistories(budgets, projections, histories) {
+  const cards = budgets.map((b, i) => historyCard(b, histories[i], projections[i] && !projections[i].error ? projections[i].period : undefined));
   history.show(el("div", { class: "cards" }, cards.map((c) => c.node)));
-  for (const c of cards) c.draw?.();
+  // Every width read before any chart is drawn: one layout, not one per chart.
+  const widths = cards.map((c) => (c.draw ? chartWidth(c.box, 520) : 0));
+  cards.forEach((c, i) => c.draw?.(widths[i]));
 }
 
-/** `current`: the period the projection is for (it is still running: its actual is to date). */
-async function historyCard(b, current) {
+/** `body`: the budget's /history answer (or { error }); `current`: the period the projection is for (still running: its actual is to date). */
+function historyCard(b, body, current) {
   const node = el("article", { class: "card", "aria-labelledby": `h-${b.name}` }, el("h3", { id: `h-${b.name}` }, b.name));
   try {
-    const { body } = await api(`/v1/budgets/aws/${enc(b.name)}/history`);
+    if (body.error) throw body.error;
     if (body.periods.length === 0) {
       node.append(el("p", { class: "empty" }, "No history yet."));
       return { node };
@@ -86,11 +89,11 @@ async function historyCard(b, current) {
     );
     if (single) return { node };
     const data = [body.periods.map((p) => toX(p.start)), body.periods.map((p) => Number(p.budgeted.amount)), body.periods.map((p) => Number(p.actual.amount))];
-    const draw = () => {
+    const draw = (width) => {
       const bars = uPlot.paths.bars({ size: [0.6, 40] });
       new uPlot(
         {
-          width: chartWidth(box, 520),
+          width,
           height: 170,
           tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
           legend: { show: true },
@@ -111,7 +114,7 @@ async function historyCard(b, current) {
         box,
       );
     };
-    return { node, draw };
+    return { node, box, draw };
   } catch (error) {
     node.append(errorBox(error, () => void loadList()));
     return { node };
@@ -216,5 +219,5 @@ onKeyChange(() => {
   void loadList();
   void loadServices();
 });
-void loadList();
+void markRendered(loadList());
 void loadServices();
