@@ -70,9 +70,17 @@ ${panel("budget-history", "History: budgeted against actual per period")}
   <p>The form first asks the API for a <strong>dry run</strong> (<code>POST /v1/budgets/aws?dryRun=true</code>: validated, nothing created) and shows what would be created; only then can it be created, with an <code>Idempotency-Key</code> so that a retry never creates it twice.</p>
   <form id="create-form" class="stack" novalidate>
     <label>Name <input name="name" id="b-name" required maxlength="100" pattern="[^:\\\\]+" autocomplete="off"></label>
-    <label>Limit (USD) <input name="amount" id="b-amount" required inputmode="decimal" pattern="[0-9]+(\\.[0-9]+)?"></label>
     <label>Period
       <select name="timeUnit" id="b-timeunit"><option value="MONTHLY">Monthly</option><option value="QUARTERLY">Quarterly</option><option value="ANNUALLY">Annually</option><option value="DAILY">Daily</option></select></label>
+    <fieldset id="b-limit-kind"><legend>Limit</legend>
+      <label><input type="radio" name="limitKind" value="fixed" checked> The same every period</label>
+      <label><input type="radio" name="limitKind" value="planned"> Planned per period (monthly or quarterly)</label>
+    </fieldset>
+    <label id="b-amount-label">Limit (USD) <input name="amount" id="b-amount" required inputmode="decimal" pattern="[0-9]+(\\.[0-9]+)?"></label>
+    <fieldset id="b-planned" class="planned" hidden><legend>Planned limits (USD), from the current period</legend>
+      <div id="b-planned-periods" class="planned-periods"></div>
+      <button type="button" id="b-planned-fill" class="secondary">Copy the first amount to every period</button>
+    </fieldset>
     <label>Only this service (optional) <input name="service" id="b-service" list="b-services" autocomplete="off"></label>
     <datalist id="b-services"></datalist>
     <label>Only this tag (optional, Key=value) <input name="tag" id="b-tag" placeholder="Environment=prod" autocomplete="off"></label>

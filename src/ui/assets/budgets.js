@@ -144,9 +144,64 @@ function confirmDelete(name) {
 
 let pending; // { body, key } from the last successful dry run
 
+// ---- planned limits: an amount per period (AWS Budgets' PlannedBudgetLimits) --------------------
+
+const PLANNED_PERIODS = { MONTHLY: 12, QUARTERLY: 4 };
+const planned = () => form.elements.limitKind.value === "planned";
+
+/** The first days of the `count` periods from the one containing today (UTC), monthly or quarterly. */
+function periodStarts(timeUnit, count) {
+  const now = new Date();
+  const step = timeUnit === "QUARTERLY" ? 3 : 1;
+  const first = now.getUTCMonth() - (now.getUTCMonth() % step);
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), first + i * step, 1)).toISOString().slice(0, 10));
+}
+
+/** Shows the fixed limit or one amount per period; planned limits take MONTHLY or QUARTERLY only. */
+function syncLimitKind() {
+  const on = planned();
+  document.getElementById("b-amount-label").hidden = on;
+  document.getElementById("b-planned").hidden = !on;
+  const unit = document.getElementById("b-timeunit");
+  for (const o of unit.options) o.disabled = on && !(o.value in PLANNED_PERIODS);
+  if (on && !(unit.value in PLANNED_PERIODS)) unit.value = "MONTHLY";
+  const box = document.getElementById("b-planned-periods");
+  if (!on || box.dataset.unit === unit.value) return;
+  box.dataset.unit = unit.value;
+  box.replaceChildren(
+    ...periodStarts(unit.value, PLANNED_PERIODS[unit.value]).map((day) =>
+      el("label", {}, `${day} `, el("input", { name: `planned-${day}`, "data-period": day, inputmode: "decimal", autocomplete: "off", "aria-label": `Limit for the period from ${day} (USD)` })),
+    ),
+  );
+}
+for (const input of form.elements.limitKind) input.addEventListener("change", syncLimitKind);
+document.getElementById("b-timeunit").addEventListener("change", syncLimitKind);
+document.getElementById("b-planned-fill").addEventListener("click", () => {
+  const inputs = [...document.querySelectorAll("#b-planned-periods input")];
+  for (const input of inputs.slice(1)) input.value = inputs[0].value;
+  form.dispatchEvent(new Event("input"));
+});
+
+/** A form the API would refuse for a reason the form can name first: the empty planned period. */
+class FormProblem extends Error {}
+
+function limitFromForm(f) {
+  if (!planned()) return { limit: { amount: String(f.get("amount")).trim(), unit: "USD" } };
+  const plannedLimits = {};
+  for (const input of document.querySelectorAll("#b-planned-periods input")) {
+    const amount = input.value.trim();
+    if (!amount) {
+      input.focus();
+      throw new FormProblem(`Give a limit for every period: the one from ${input.dataset.period} is empty.`);
+    }
+    plannedLimits[input.dataset.period] = { amount, unit: "USD" };
+  }
+  return { plannedLimits };
+}
+
 function bodyFromForm() {
   const f = new FormData(form);
-  const body = { name: String(f.get("name")).trim(), type: "COST", timeUnit: f.get("timeUnit"), limit: { amount: String(f.get("amount")).trim(), unit: "USD" } };
+  const body = { name: String(f.get("name")).trim(), type: "COST", timeUnit: f.get("timeUnit"), ...limitFromForm(f) };
   const filters = {};
   const service = String(f.get("service") ?? "").trim();
   if (service) filters.services = [service];
@@ -171,7 +226,14 @@ form.addEventListener("input", () => {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const body = bodyFromForm();
+  let body;
+  try {
+    body = bodyFromForm();
+  } catch (error) {
+    if (!(error instanceof FormProblem)) throw error;
+    create.invalid(error.message);
+    return;
+  }
   create.loading("Checking (dry run)…");
   try {
     const { body: answer } = await api("/v1/budgets/aws?dryRun=true", { method: "POST", body });
@@ -198,6 +260,7 @@ createButton.addEventListener("click", async () => {
     create.show(el("p", { id: "create-result" }, res.status === 201 ? `Created budget ${body.name}.` : `Budget ${body.name} already existed as asked${replay ? " (replayed answer)" : ""}.`));
     pending = undefined;
     form.reset();
+    syncLimitKind();
     await loadList();
   } catch (error) {
     createButton.disabled = false; // the same key may be retried: it never creates twice

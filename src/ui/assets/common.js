@@ -144,6 +144,12 @@ export function panel(id) {
     note(text) {
       set(el("p", { class: "empty" }, text));
     },
+    /** What the person must fix before anything is asked of the API. */
+    invalid(text) {
+      root.removeAttribute("aria-busy");
+      content.replaceChildren();
+      set(el("div", { class: "error", role: "alert" }, el("p", {}, text)));
+    },
   };
 }
 
