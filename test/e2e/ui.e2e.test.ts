@@ -76,6 +76,8 @@ describe.skipIf(skip)("the /ui pages (real browser, mock mode)", () => {
     for (const r of actualRows) expect(r.slice(2, totalAt).reduce((a, v) => a.plus(v), new Big(0)).eq(r[totalAt]!), r[0]).toBe(true);
     expect((await page.locator("#trend-table tbody tr").first().locator("td").allTextContents()).slice(1, 7).every((t) => /^\$[\d,]+\.\d\d$/.test(t))).toBe(true);
 
+    await page.screenshot({ path: `${SHOTS}costs-by-service.png`, fullPage: true });
+
     // Group by another dimension: the stacks and the ranked chart follow; "None" leaves the total alone.
     await page.selectOption("#c-groupby", "TAG:Team");
     await page.getByRole("button", { name: "Show" }).click();
@@ -167,6 +169,7 @@ describe.skipIf(skip)("the /ui pages (real browser, mock mode)", () => {
     expect(plannedDry.limit).toBeUndefined();
     expect(plannedDry.timeUnit).toBe("QUARTERLY");
     expect(plannedDry.plannedLimits).toEqual(Object.fromEntries(starts.map((d, i) => [d, { amount: i === 3 ? "4500.25" : "3000", unit: "USD" }])));
+    await page.screenshot({ path: `${SHOTS}budgets-planned-dry-run.png`, fullPage: true });
     await page.getByRole("button", { name: "Create budget" }).click();
     await page.locator("#create-result").waitFor();
     await settled(page);
@@ -174,7 +177,6 @@ describe.skipIf(skip)("the /ui pages (real browser, mock mode)", () => {
     await plannedRow.waitFor();
     expect(await plannedRow.innerText()).toContain("$3,000.00 (planned)");
     expect(await page.locator("#b-planned").isVisible()).toBe(false); // the form is reset to one limit
-    await page.screenshot({ path: `${SHOTS}budgets-planned.png`, fullPage: true });
     await page.getByRole("button", { name: `Delete budget ${plannedName}` }).click();
     await page.locator("#confirm-ok").click();
     await page.getByText(`Deleted budget ${plannedName}.`).waitFor();
