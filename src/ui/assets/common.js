@@ -65,7 +65,8 @@ export function onKeyChange(fn) {
 function askForKey(failure) {
   const box = document.getElementById("auth");
   const message = document.getElementById("auth-message");
-  const detail = failure.problem.detail ? ` ${failure.problem.detail.replace(/\.?$/, ".")}` : "";
+  const said = failure.problem.detail ? failure.problem.detail.replace(/\.?$/, ".") : "";
+  const detail = said ? ` ${said[0].toUpperCase()}${said.slice(1)}` : "";
   message.textContent =
     failure.status === 401
       ? `This server needs an API key (401 Unauthorized from ${failure.what}).${detail}`
