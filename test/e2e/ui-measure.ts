@@ -12,6 +12,7 @@ import { openTab, SHOTS, settled } from "./ui-harness.ts";
 const MAX_BYTES = 300 * 1024;
 const MAX_FIRST_RENDER_MS = 1000;
 const MAX_RENDER_UNDER_LOAD_MS = 2500;
+const OVERLOADED = 3;
 
 /** One page's figures: the best warm visit, the median and worst beside it, and a cold-server visit. */
 export interface Measured {
@@ -81,15 +82,17 @@ export async function visit(browser: Browser, base: string, name: string, proble
 
 /**
  * The issue's limits, on the best warm visit: under 300 KB, first paint and data rendered under 1 s.
- * Two cores are shared with other suites: when the load average over the visits exceeded the cores,
- * every time stretches (the server, the browser and the page share them), so the time limit is
- * MAX_RENDER_UNDER_LOAD_MS instead, and the report says which limit applied and at what load.
+ * Two cores are shared with other suites: when the load average over the visits was past OVERLOADED
+ * runnable processes per core, every time stretches (the server, the browser and the page share the
+ * cores), so the time limit is MAX_RENDER_UNDER_LOAD_MS instead, and the report says which limit
+ * applied and at what load. (Measured here: at a load of 4 to 7 the best visits took 0.5–0.65 s; at
+ * 10 to 14, 0.8–1.3 s.)
  */
 export function expectLightAndFast(m: Measured) {
   expect(m.bytes).toBeLessThan(MAX_BYTES);
   expect(m.firstContentfulPaintMs).toBeGreaterThan(0);
   expect(m.dataRenderedMs).toBeGreaterThan(0);
-  const limit = m.loadAverage > cpus().length ? MAX_RENDER_UNDER_LOAD_MS : MAX_FIRST_RENDER_MS;
+  const limit = m.loadAverage > OVERLOADED * cpus().length ? MAX_RENDER_UNDER_LOAD_MS : MAX_FIRST_RENDER_MS;
   m.renderLimitMs = limit;
   expect(m.firstContentfulPaintMs).toBeLessThan(limit);
   expect(m.dataRenderedMs, `data rendered (load average ${m.loadAverage}, limit ${limit} ms)`).toBeLessThan(limit);
@@ -125,6 +128,6 @@ export function reportMeasured() {
   if (!measured.length) return;
   console.log("\nUI page weight and render (mock mode, this machine):");
   console.table(measured.map((m) => ({ ...m, kB: (m.bytes / 1024).toFixed(1) })));
-  const report = { measuredAt: new Date().toISOString(), warmVisits: WARM_VISITS, loadAverage: loadavg(), cpus: cpus().length, limits: { bytes: MAX_BYTES, ms: MAX_FIRST_RENDER_MS, msUnderLoad: MAX_RENDER_UNDER_LOAD_MS }, pages: measured };
+  const report = { measuredAt: new Date().toISOString(), warmVisits: WARM_VISITS, loadAverage: loadavg(), cpus: cpus().length, limits: { bytes: MAX_BYTES, ms: MAX_FIRST_RENDER_MS, msUnderLoad: MAX_RENDER_UNDER_LOAD_MS, underLoadPastLoadPerCore: OVERLOADED }, pages: measured };
   writeFileSync(`${SHOTS}page-weight-and-render.json`, `${JSON.stringify(report, null, 2)}\n`);
 }
