@@ -233,6 +233,9 @@ describe.skipIf(skip)("the /ui pages (real browser, mock mode)", () => {
     expect(await rows(page, "#sagemaker-table")).toBeGreaterThanOrEqual(1);
     expect(await page.locator("#sagemaker svg rect").count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator("#eks .prov").last().innerText()).toMatch(/Source: mock/);
+    // Versions follow the clock: the cluster its team never upgraded was moved on by AWS at the end of extended support.
+    expect(await page.locator("#eks ul.notes").innerText()).toContain("legacy-reporting: upgraded by AWS from 1.30 to 1.31 on 2026-07-23 (the end of extended support)");
+    expect(await page.locator("#eks-table tbody tr", { hasText: "legacy-reporting" }).innerText()).not.toContain("1.30");
     await page.screenshot({ path: `${SHOTS}resources.png`, fullPage: true });
 
     expectLightAndFast(m);
