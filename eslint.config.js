@@ -40,8 +40,9 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    // The UI's browser scripts: plain ES modules served as they are (no build step), uPlot a global.
-    files: ["src/ui/assets/**/*.js"],
+    // The UI's browser scripts: plain ES modules served as they are (no build step), uPlot a global;
+    // and the browser tests' injected probes.
+    files: ["src/ui/assets/**/*.js", "test/e2e/**/*.js"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.e2e.test.ts"],
+    // One browser suite at a time: they measure render times on a shared two-core machine.
+    fileParallelism: false,
     testTimeout: 60000,
     hookTimeout: 60000,
   },

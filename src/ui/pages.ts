@@ -25,6 +25,8 @@ export interface UiPage {
   access: "public";
   /** Whether the page draws time series with uPlot (the others draw their bars as SVG). */
   uplot: boolean;
+  /** Module files under /ui/assets/ the page's script imports besides common.js (preloaded with it). */
+  modules: readonly string[];
   calls: readonly PageCall[];
   body: () => HtmlEscapedString | Promise<HtmlEscapedString>;
 }
@@ -51,6 +53,7 @@ const COSTS_BODY = () => html`<h1>Costs</h1>
       <option value="SERVICE">Service</option><option value="REGION">Region</option>
       <option value="TAG:Environment">Tag: Environment</option><option value="TAG:Team">Tag: Team</option>
       <option value="LINKED_ACCOUNT">Linked account</option><option value="USAGE_TYPE">Usage type</option>
+      <option value="">None (the total only)</option>
     </select></label>
   <button type="submit">Show</button>
 </form>
@@ -67,9 +70,17 @@ ${panel("budget-history", "History: budgeted against actual per period")}
   <p>The form first asks the API for a <strong>dry run</strong> (<code>POST /v1/budgets/aws?dryRun=true</code>: validated, nothing created) and shows what would be created; only then can it be created, with an <code>Idempotency-Key</code> so that a retry never creates it twice.</p>
   <form id="create-form" class="stack" novalidate>
     <label>Name <input name="name" id="b-name" required maxlength="100" pattern="[^:\\\\]+" autocomplete="off"></label>
-    <label>Limit (USD) <input name="amount" id="b-amount" required inputmode="decimal" pattern="[0-9]+(\\.[0-9]+)?"></label>
     <label>Period
       <select name="timeUnit" id="b-timeunit"><option value="MONTHLY">Monthly</option><option value="QUARTERLY">Quarterly</option><option value="ANNUALLY">Annually</option><option value="DAILY">Daily</option></select></label>
+    <fieldset id="b-limit-kind"><legend>Limit</legend>
+      <label><input type="radio" name="limitKind" value="fixed" checked> The same every period</label>
+      <label><input type="radio" name="limitKind" value="planned"> Planned per period (monthly or quarterly)</label>
+    </fieldset>
+    <label id="b-amount-label">Limit (USD) <input name="amount" id="b-amount" required inputmode="decimal" pattern="[0-9]+(\\.[0-9]+)?"></label>
+    <fieldset id="b-planned" class="planned" hidden><legend>Planned limits (USD), from the current period</legend>
+      <div id="b-planned-periods" class="planned-periods"></div>
+      <button type="button" id="b-planned-fill" class="secondary">Copy the first amount to every period</button>
+    </fieldset>
     <label>Only this service (optional) <input name="service" id="b-service" list="b-services" autocomplete="off"></label>
     <datalist id="b-services"></datalist>
     <label>Only this tag (optional, Key=value) <input name="tag" id="b-tag" placeholder="Environment=prod" autocomplete="off"></label>
@@ -137,6 +148,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Costs",
     access: "public",
     uplot: true,
+    modules: ["costs-chart.js"],
     calls: [
       { method: "GET", path: "/v1/costs/aws/summary", scope: "costs:read" },
       { method: "GET", path: "/v1/costs/aws", scope: "costs:read" },
@@ -149,6 +161,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Budgets",
     access: "public",
     uplot: true,
+    modules: [],
     calls: [
       { method: "GET", path: "/v1/budgets/aws", scope: "budgets:read" },
       { method: "GET", path: "/v1/budgets/aws/{name}/projection", scope: "budgets:read" },
@@ -164,6 +177,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Prices",
     access: "public",
     uplot: false,
+    modules: [],
     calls: [
       { method: "GET", path: "/v1/catalog", scope: "prices:read" },
       { method: "GET", path: "/v1/prices/{cloud}/{service}", scope: "prices:read" },
@@ -176,6 +190,7 @@ export const UI_PAGES: readonly UiPage[] = [
     title: "Running resources",
     access: "public",
     uplot: false,
+    modules: [],
     calls: [
       { method: "GET", path: "/v1/catalog", scope: "prices:read" },
       { method: "GET", path: "/v1/aws/eks/clusters", scope: "costs:read" },
@@ -200,6 +215,8 @@ export async function renderPage(page: UiPage): Promise<string> {
 <link rel="icon" href="/ui/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/ui/assets/ui.css">
 ${page.uplot ? html`<link rel="stylesheet" href="/ui/assets/uplot.css">` : ""}
+${["common.js", ...page.modules].map((m) => html`<link rel="modulepreload" href="/ui/assets/${m}">
+`)}
 </head>
 <body data-page="${page.slug}">
 <a class="skip" href="#main">Skip to content</a>

@@ -23,7 +23,7 @@ export const UI_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const ASSET_FILES = ["ui.css", "favicon.svg", "common.js", ...UI_PAGES.map((p) => `${p.slug}.js`)] as const;
+const ASSET_FILES = ["ui.css", "favicon.svg", "common.js", ...UI_PAGES.flatMap((p) => [`${p.slug}.js`, ...p.modules])] as const;
 
 function uplotDir(): string {
   return dirname(createRequire(import.meta.url).resolve("uplot/package.json"));

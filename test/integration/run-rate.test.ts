@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AwsResources } from "../../src/clouds/aws/aws-resources.ts";
 import { AWS_OPTION_HINTS, AWS_SERVICES } from "../../src/clouds/aws/catalog.ts";
 import { PurchaseOptionPrices } from "../../src/pricing/purchase-provider.ts";
-import { eksSupportStatus } from "../../src/clouds/aws/eks-calendar.ts";
+import { eksSupportStatus, eksVersionHistory } from "../../src/clouds/aws/eks-calendar.ts";
 import { classifyAwsError } from "../../src/clouds/aws/errors.ts";
 import { MockAccountProbe } from "../../src/clouds/aws/account.ts";
 import type { EksClustersReport, ResourceSource, SageMakerResourcesReport } from "../../src/clouds/aws/run-rate/model.ts";
@@ -424,6 +424,29 @@ describe("the EKS release calendar", () => {
   });
 });
 
+describe("EKS versions over time", () => {
+  it("AWS upgrades one minor version at a time at the end of support, as the policy says; the owners' changes win", () => {
+    const created = [{ since: "2024-06-03", version: "1.30" }];
+    expect(eksVersionHistory(created, undefined, "2026-07-22").map((s) => s.version)).toEqual(["1.30"]);
+    expect(eksVersionHistory(created, undefined, "2026-12-03")).toEqual([
+      { since: "2024-06-03", version: "1.30", automatic: false },
+      { since: "2026-07-23", version: "1.31", automatic: true },
+      { since: "2026-11-26", version: "1.32", automatic: true },
+    ]);
+    // Policy STANDARD: at the end of standard support, and again the same day while the next is past its end too.
+    expect(eksVersionHistory(created, "STANDARD", "2025-07-23")).toEqual([
+      { since: "2024-06-03", version: "1.30", automatic: false },
+      { since: "2025-07-23", version: "1.31", automatic: true },
+    ]);
+    expect(eksVersionHistory([{ since: "2025-12-01", version: "1.30" }], "STANDARD", "2025-12-01").map((s) => `${s.version}@${s.since}`)).toEqual(["1.30@2025-12-01", "1.31@2025-12-01", "1.32@2025-12-01"]);
+    // Upgraded by its owners before the end: no automatic step.
+    expect(eksVersionHistory([...created, { since: "2026-05-01", version: "1.33" }], undefined, "2026-12-03").map((s) => s.version)).toEqual(["1.30", "1.33"]);
+    // Past the calendar's newest version nothing is known: it stays.
+    expect(eksVersionHistory([{ since: "2025-10-10", version: "1.34" }], "STANDARD", "2027-06-01").map((s) => s.version)).toEqual(["1.34", "1.35"]);
+    expect(eksVersionHistory(created, undefined, "2024-06-02")).toEqual([]);
+  });
+});
+
 describe("mock mode", () => {
   it("answers source mock, with a standard and an extended cluster, Spot flagged and Fargate listed", async () => {
     const mock = new MockResources(prices, () => NOW);
@@ -458,7 +481,7 @@ describe("mock mode", () => {
   it("the mock account served through the live path prices the same, line for line", async () => {
     const region = "us-east-1";
     // The mock inventory, put on the wire.
-    for (const c of mockEksClusters(region)) {
+    for (const c of mockEksClusters(region, NOW.toISOString().slice(0, 10))) {
       fake.region(region).clusters.push({
         cluster: eksCluster(region, c.name, c.version, c.upgradePolicy ? { supportType: c.upgradePolicy } : {}),
         nodegroups: c.nodeGroups.map((g) =>

@@ -37,7 +37,8 @@ const controlPlanes = (r: EksClustersReport) =>
 describe("the mock account holds together", () => {
   it("EKS in Cost Explorer for November 2026 = the control planes' run-rate × 720 hours, per region", async () => {
     const east = await resources.eksClusters("us-east-1");
-    // checkout-prod (1.33, past standard support since 2026-07-29) and legacy-reporting (1.30): both extended.
+    // checkout-prod (1.33, past standard support since 2026-07-29) and legacy-reporting (1.31, then 1.32
+    // after AWS's upgrade on 2026-11-26, both past standard support): both extended.
     expect(controlPlanes(east).toFixed()).toBe("1.2");
     expect(await cost({ services: [SERVICES.eks], regions: ["us-east-1"] }, "2026-11-01", "2026-12-01")).toBe("864");
     const west = await resources.eksClusters("us-west-2");
@@ -94,5 +95,53 @@ describe("one clock, region-specific inventory, through the routes", () => {
     const eks = await get<EksClustersReport>("/v1/aws/eks/clusters?region=us-east-1");
     const prod = eks.clusters.find((c) => c.name === "checkout-prod");
     expect(prod).toMatchObject({ version: "1.33", supportType: "EXTENDED", endOfStandardSupport: "2026-07-29" });
+  });
+});
+
+describe("cluster versions follow the one clock", () => {
+  const at = (day: string) => new MockResources(prices, () => new Date(`${day}T09:00:00Z`));
+  const view = async (day: string, region: string) =>
+    (await at(day).eksClusters(region)).clusters.map((c) => ({ name: c.name, version: c.version, supportType: c.supportType, endOfStandardSupport: c.endOfStandardSupport, endOfExtendedSupport: c.endOfExtendedSupport }));
+
+  it("on 2026-12-03: legacy-reporting was upgraded by AWS at each end of extended support, checkout-staging at the end of standard support", async () => {
+    expect(await view(TODAY, "us-east-1")).toEqual([
+      { name: "checkout-prod", version: "1.33", supportType: "EXTENDED", endOfStandardSupport: "2026-07-29", endOfExtendedSupport: "2027-07-29" },
+      { name: "legacy-reporting", version: "1.32", supportType: "EXTENDED", endOfStandardSupport: "2026-03-23", endOfExtendedSupport: "2027-03-23" },
+    ]);
+    // 1.35 is newer than the calendar table: standard support, no dates.
+    expect(await view(TODAY, "us-west-2")).toEqual([{ name: "checkout-staging", version: "1.35", supportType: "STANDARD", endOfStandardSupport: null, endOfExtendedSupport: null }]);
+    const notes = (await resources.eksClusters("us-east-1")).notes;
+    expect(notes).toContain("checkout-prod: upgraded by its team from 1.32 to 1.33 on 2026-02-17");
+    expect(notes).toContain("legacy-reporting: upgraded by AWS from 1.30 to 1.31 on 2026-07-23 (the end of extended support); by AWS from 1.31 to 1.32 on 2026-11-26 (the end of extended support)");
+  });
+
+  it("earlier clocks see earlier versions, and each end-of-support date is the version's own", async () => {
+    expect(await view("2026-01-15", "us-east-1")).toEqual([
+      { name: "checkout-prod", version: "1.32", supportType: "STANDARD", endOfStandardSupport: "2026-03-23", endOfExtendedSupport: "2027-03-23" },
+      { name: "legacy-reporting", version: "1.30", supportType: "EXTENDED", endOfStandardSupport: "2025-07-23", endOfExtendedSupport: "2026-07-23" },
+    ]);
+    expect((await view("2026-01-15", "us-west-2"))[0]).toMatchObject({ version: "1.33", supportType: "STANDARD" });
+    expect((await view("2026-07-22", "us-east-1"))[1]).toMatchObject({ version: "1.30", supportType: "EXTENDED" });
+    expect((await view("2026-07-23", "us-east-1"))[1]).toMatchObject({ version: "1.31", supportType: "EXTENDED", endOfExtendedSupport: "2026-11-26" });
+    expect((await view("2026-12-01", "us-west-2"))[0]).toMatchObject({ version: "1.34", supportType: "STANDARD", endOfStandardSupport: "2026-12-02" });
+    // A clock past today moves on too: 1.33 leaves extended support on 2027-07-29.
+    expect((await view("2027-07-29", "us-east-1"))[0]).toMatchObject({ name: "checkout-prod", version: "1.34" });
+  });
+
+  it("each day's EKS cost is that day's control-plane run-rate × 24, across the upgrades", async () => {
+    for (const [region, day] of [
+      ["us-east-1", "2026-02-16"],
+      ["us-east-1", "2026-02-17"],
+      ["us-east-1", "2026-07-22"],
+      ["us-east-1", "2026-07-23"],
+      ["us-east-1", "2026-07-29"],
+      ["us-east-1", "2026-11-26"],
+      ["us-west-2", "2026-01-19"],
+      ["us-west-2", "2026-12-02"],
+    ] as const) {
+      const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const hourly = controlPlanes(await at(day).eksClusters(region));
+      expect(await cost({ services: [SERVICES.eks], regions: [region] }, day, next), `${region} ${day}`).toBe(hourly.times(24).toFixed());
+    }
   });
 });

@@ -133,3 +133,45 @@ export function eksSupportStatus(
     note: `Kubernetes ${version} is not in the calendar table (older than its oldest version, or not a version) and the cluster has no upgrade policy: assumed past standard support`,
   };
 }
+
+/** A version a cluster runs from a day on: an upgrade its owners made (or the version it was created with). */
+export interface EksVersionChange {
+  since: string;
+  version: string;
+}
+
+/** One step of a cluster's version history; `automatic`: AWS upgraded it, at the end of its support. */
+export interface EksVersionStep extends EksVersionChange {
+  automatic: boolean;
+}
+
+const nextMinor = (version: string): string | undefined => {
+  const key = minor(version);
+  return key ? `${key[0]}.${key[1] + 1}` : undefined;
+};
+
+/**
+ * A cluster's versions up to `day` (inclusive): the changes its owners made, and between them the
+ * upgrades AWS makes by itself: with upgrade policy EXTENDED (the default) at the end of extended
+ * support, with STANDARD at the end of standard support, to the next minor version (one at a time, as
+ * EKS upgrades; again on the same day if that one is past its end too). A version the calendar does not
+ * know has no end, so nothing follows it. Empty: the cluster did not exist yet on `day`.
+ */
+export function eksVersionHistory(changes: readonly EksVersionChange[], upgradePolicy: SupportType | undefined, day: string): EksVersionStep[] {
+  const steps: EksVersionStep[] = [];
+  const owned = [...changes].sort((a, b) => a.since.localeCompare(b.since)).filter((c) => c.since <= day);
+  owned.forEach((change, i) => {
+    steps.push({ ...change, automatic: false });
+    const until = owned[i + 1]?.since ?? "9999-12-31";
+    for (let current = change.version; ; ) {
+      const dates = EKS_CALENDAR[current];
+      const end = dates && (upgradePolicy === "STANDARD" ? dates.endOfStandardSupport : dates.endOfExtendedSupport);
+      const next = nextMinor(current);
+      if (!end || !next || end > day || end >= until) break;
+      const since = end > (steps.at(-1) as EksVersionStep).since ? end : (steps.at(-1) as EksVersionStep).since;
+      steps.push({ since, version: next, automatic: true });
+      current = next;
+    }
+  });
+  return steps;
+}

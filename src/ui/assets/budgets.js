@@ -1,7 +1,7 @@
 // Budgets page: the list with each budget's projection (/projection: the API computes the forecast,
 // share of the limit and breach date), a history chart per budget, a create form that dry-runs first
 // and creates with an Idempotency-Key, and delete with confirmation.
-import { api, chartWidth, el, errorBox, money, onKeyChange, panel, provenance, table, tableAlternative, toX } from "./common.js";
+import { api, chartWidth, el, errorBox, markRendered, money, onKeyChange, panel, provenance, table, tableAlternative, toX } from "./common.js";
 
 const list = panel("budget-list");
 const history = panel("budget-history");
@@ -27,9 +27,10 @@ async function loadList() {
       history.empty("No budgets, so no history.");
       return;
     }
-    const projections = await Promise.all(
-      body.budgets.map((b) => api(`/v1/budgets/aws/${enc(b.name)}/projection`).then((r) => r.body, (error) => ({ error }))),
-    );
+    // Each budget's projection and history are independent of each other: all asked at once.
+    const settle = (path) => api(path).then((r) => r.body, (error) => ({ error }));
+    const histories = Promise.all(body.budgets.map((b) => settle(`/v1/budgets/aws/${enc(b.name)}/history`)));
+    const projections = await Promise.all(body.budgets.map((b) => settle(`/v1/budgets/aws/${enc(b.name)}/projection`)));
     const rows = body.budgets.map((b, i) => {
       const p = projections[i];
       const del = el("button", { type: "button", class: "danger delete", "data-name": b.name, "aria-label": `Delete budget ${b.name}`, onclick: () => confirmDelete(b.name) }, "Delete");
@@ -53,24 +54,26 @@ async function loadList() {
     });
     const headers = ["Budget", "Period", { text: "Limit", num: true }, { text: "Actual to date", num: true }, { text: "Forecast to period end", num: true }, { text: "Projected total", num: true }, { text: "% of limit", num: true }, "Breach", "Source · as of", "Actions"];
     list.show(table("Budgets with actual spend, forecast and projected breach", headers, rows, { id: "budget-table" }), provenance(body.source, body.asOf));
-    await loadHistories(body.budgets, projections);
+    await loadHistories(body.budgets, projections, await histories);
   } catch (error) {
     list.error(error, () => void loadList());
     history.empty("Waiting for the list of budgets.");
   }
 }
 
-async function loadHistories(budgets, projections) {
-  const cards = await Promise.all(budgets.map((b, i) => historyCard(b, projections[i] && !projections[i].error ? projections[i].period : undefined)));
+async function loadHistories(budgets, projections, histories) {
+  const cards = budgets.map((b, i) => historyCard(b, histories[i], projections[i] && !projections[i].error ? projections[i].period : undefined));
   history.show(el("div", { class: "cards" }, cards.map((c) => c.node)));
-  for (const c of cards) c.draw?.();
+  // Every width read before any chart is drawn: one layout, not one per chart.
+  const widths = cards.map((c) => (c.draw ? chartWidth(c.box, 520) : 0));
+  cards.forEach((c, i) => c.draw?.(widths[i]));
 }
 
-/** `current`: the period the projection is for (it is still running: its actual is to date). */
-async function historyCard(b, current) {
+/** `body`: the budget's /history answer (or { error }); `current`: the period the projection is for (still running: its actual is to date). */
+function historyCard(b, body, current) {
   const node = el("article", { class: "card", "aria-labelledby": `h-${b.name}` }, el("h3", { id: `h-${b.name}` }, b.name));
   try {
-    const { body } = await api(`/v1/budgets/aws/${enc(b.name)}/history`);
+    if (body.error) throw body.error;
     if (body.periods.length === 0) {
       node.append(el("p", { class: "empty" }, "No history yet."));
       return { node };
@@ -86,11 +89,11 @@ async function historyCard(b, current) {
     );
     if (single) return { node };
     const data = [body.periods.map((p) => toX(p.start)), body.periods.map((p) => Number(p.budgeted.amount)), body.periods.map((p) => Number(p.actual.amount))];
-    const draw = () => {
+    const draw = (width) => {
       const bars = uPlot.paths.bars({ size: [0.6, 40] });
       new uPlot(
         {
-          width: chartWidth(box, 520),
+          width,
           height: 170,
           tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
           legend: { show: true },
@@ -111,7 +114,7 @@ async function historyCard(b, current) {
         box,
       );
     };
-    return { node, draw };
+    return { node, box, draw };
   } catch (error) {
     node.append(errorBox(error, () => void loadList()));
     return { node };
@@ -141,9 +144,64 @@ function confirmDelete(name) {
 
 let pending; // { body, key } from the last successful dry run
 
+// ---- planned limits: an amount per period (AWS Budgets' PlannedBudgetLimits) --------------------
+
+const PLANNED_PERIODS = { MONTHLY: 12, QUARTERLY: 4 };
+const planned = () => form.elements.limitKind.value === "planned";
+
+/** The first days of the `count` periods from the one containing today (UTC), monthly or quarterly. */
+function periodStarts(timeUnit, count) {
+  const now = new Date();
+  const step = timeUnit === "QUARTERLY" ? 3 : 1;
+  const first = now.getUTCMonth() - (now.getUTCMonth() % step);
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), first + i * step, 1)).toISOString().slice(0, 10));
+}
+
+/** Shows the fixed limit or one amount per period; planned limits take MONTHLY or QUARTERLY only. */
+function syncLimitKind() {
+  const on = planned();
+  document.getElementById("b-amount-label").hidden = on;
+  document.getElementById("b-planned").hidden = !on;
+  const unit = document.getElementById("b-timeunit");
+  for (const o of unit.options) o.disabled = on && !(o.value in PLANNED_PERIODS);
+  if (on && !(unit.value in PLANNED_PERIODS)) unit.value = "MONTHLY";
+  const box = document.getElementById("b-planned-periods");
+  if (!on || box.dataset.unit === unit.value) return;
+  box.dataset.unit = unit.value;
+  box.replaceChildren(
+    ...periodStarts(unit.value, PLANNED_PERIODS[unit.value]).map((day) =>
+      el("label", {}, `${day} `, el("input", { name: `planned-${day}`, "data-period": day, inputmode: "decimal", autocomplete: "off", "aria-label": `Limit for the period from ${day} (USD)` })),
+    ),
+  );
+}
+for (const input of form.elements.limitKind) input.addEventListener("change", syncLimitKind);
+document.getElementById("b-timeunit").addEventListener("change", syncLimitKind);
+document.getElementById("b-planned-fill").addEventListener("click", () => {
+  const inputs = [...document.querySelectorAll("#b-planned-periods input")];
+  for (const input of inputs.slice(1)) input.value = inputs[0].value;
+  form.dispatchEvent(new Event("input"));
+});
+
+/** A form the API would refuse for a reason the form can name first: the empty planned period. */
+class FormProblem extends Error {}
+
+function limitFromForm(f) {
+  if (!planned()) return { limit: { amount: String(f.get("amount")).trim(), unit: "USD" } };
+  const plannedLimits = {};
+  for (const input of document.querySelectorAll("#b-planned-periods input")) {
+    const amount = input.value.trim();
+    if (!amount) {
+      input.focus();
+      throw new FormProblem(`Give a limit for every period: the one from ${input.dataset.period} is empty.`);
+    }
+    plannedLimits[input.dataset.period] = { amount, unit: "USD" };
+  }
+  return { plannedLimits };
+}
+
 function bodyFromForm() {
   const f = new FormData(form);
-  const body = { name: String(f.get("name")).trim(), type: "COST", timeUnit: f.get("timeUnit"), limit: { amount: String(f.get("amount")).trim(), unit: "USD" } };
+  const body = { name: String(f.get("name")).trim(), type: "COST", timeUnit: f.get("timeUnit"), ...limitFromForm(f) };
   const filters = {};
   const service = String(f.get("service") ?? "").trim();
   if (service) filters.services = [service];
@@ -168,7 +226,14 @@ form.addEventListener("input", () => {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const body = bodyFromForm();
+  let body;
+  try {
+    body = bodyFromForm();
+  } catch (error) {
+    if (!(error instanceof FormProblem)) throw error;
+    create.invalid(error.message);
+    return;
+  }
   create.loading("Checking (dry run)…");
   try {
     const { body: answer } = await api("/v1/budgets/aws?dryRun=true", { method: "POST", body });
@@ -195,6 +260,7 @@ createButton.addEventListener("click", async () => {
     create.show(el("p", { id: "create-result" }, res.status === 201 ? `Created budget ${body.name}.` : `Budget ${body.name} already existed as asked${replay ? " (replayed answer)" : ""}.`));
     pending = undefined;
     form.reset();
+    syncLimitKind();
     await loadList();
   } catch (error) {
     createButton.disabled = false; // the same key may be retried: it never creates twice
@@ -216,5 +282,5 @@ onKeyChange(() => {
   void loadList();
   void loadServices();
 });
-void loadList();
+void markRendered(loadList());
 void loadServices();

@@ -65,7 +65,8 @@ export function onKeyChange(fn) {
 function askForKey(failure) {
   const box = document.getElementById("auth");
   const message = document.getElementById("auth-message");
-  const detail = failure.problem.detail ? ` ${failure.problem.detail.replace(/\.?$/, ".")}` : "";
+  const said = failure.problem.detail ? failure.problem.detail.replace(/\.?$/, ".") : "";
+  const detail = said ? ` ${said[0].toUpperCase()}${said.slice(1)}` : "";
   message.textContent =
     failure.status === 401
       ? `This server needs an API key (401 Unauthorized from ${failure.what}).${detail}`
@@ -92,6 +93,24 @@ function wireKeyForm() {
   });
 }
 wireKeyForm();
+
+// ---- "data rendered" ----------------------------------------------------------------------------
+
+/**
+ * Marks the moment a page's first load has put every panel in its final state (data, empty or error):
+ * a performance mark `data-rendered` (the render time the e2e test reports) and `data-rendered` on
+ * <body> (what it waits for). Later reloads (a form, Retry) do not move it.
+ */
+export async function markRendered(firstLoad) {
+  try {
+    await firstLoad;
+  } finally {
+    if (!document.body.hasAttribute("data-rendered")) {
+      performance.mark("data-rendered");
+      document.body.setAttribute("data-rendered", "");
+    }
+  }
+}
 
 // ---- panels -------------------------------------------------------------------------------------
 
@@ -126,6 +145,12 @@ export function panel(id) {
     note(text) {
       set(el("p", { class: "empty" }, text));
     },
+    /** What the person must fix before anything is asked of the API. */
+    invalid(text) {
+      root.removeAttribute("aria-busy");
+      content.replaceChildren();
+      set(el("div", { class: "error", role: "alert" }, el("p", {}, text)));
+    },
   };
 }
 
@@ -149,16 +174,45 @@ export function errorBox(error, retry) {
 // ---- numbers ------------------------------------------------------------------------------------
 
 /** A money value ({ amount, unit }) as text; the amount is the API's exact decimal, shown rounded. */
+// One formatter per shape, made once: toLocaleString builds a new one on every call, which is most of
+// the time a page with a few hundred figures spends formatting them.
+const formats = new Map();
+function format(n, min, max) {
+  const key = `${min}:${max}`;
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat("en-US", { minimumFractionDigits: min, maximumFractionDigits: max }));
+  return formats.get(key).format(n);
+}
+
 export function money(m, digits = 2) {
   if (!m) return "—";
-  const n = Number(m.amount);
-  const text = n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const text = format(Number(m.amount), digits, digits);
   return m.unit === "USD" ? `$${text}` : `${text} ${m.unit}`;
 }
 
 export function price(amount, digits = 4) {
   if (amount === null || amount === undefined) return "—";
-  return `$${Number(amount).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: digits })}`;
+  return `$${format(Number(amount), 2, digits)}`;
+}
+
+// The API's amounts are exact decimal strings (at most 10 places); sums that a table or CSV shows are
+// kept exact with BigInt units of 1e-10, never with floats.
+const PLACES = 10;
+const SCALE = 10n ** BigInt(PLACES);
+function units(amount) {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(amount));
+  if (!m) throw new Error(`not a decimal amount: ${amount}`);
+  const v = BigInt(m[2]) * SCALE + BigInt((m[3] ?? "").padEnd(PLACES, "0").slice(0, PLACES));
+  return m[1] ? -v : v;
+}
+
+/** The exact sum of decimal strings, as a decimal string ("0" for none). */
+export function sumAmounts(amounts) {
+  let total = 0n;
+  for (const a of amounts) total += units(a);
+  const neg = total < 0n;
+  const abs = neg ? -total : total;
+  const frac = (abs % SCALE).toString().padStart(PLACES, "0").replace(/0+$/, "");
+  return `${neg ? "-" : ""}${abs / SCALE}${frac ? `.${frac}` : ""}`;
 }
 
 /** "source: mock · as of 2026-12-03" */
@@ -193,11 +247,19 @@ const csvCell = (v) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** A link that downloads exactly these rows as CSV. */
+/**
+ * A link that downloads exactly these rows as CSV. The file is made on the first click (the link's
+ * default action reads the href after the click handlers), not with every render of the panel.
+ */
 export function csvLink(label, filename, headers, rows) {
-  const text = [headers, ...rows].map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  return el("a", { href: url, download: filename, class: "csv" }, label);
+  const link = el("a", { href: "#", download: filename, class: "csv" }, label);
+  link.addEventListener("click", () => {
+    if (link.dataset.ready) return;
+    const text = [headers, ...rows].map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
+    link.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+    link.dataset.ready = "1";
+  });
+  return link;
 }
 
 /** The alternative to a chart: the same numbers in a table, one click away. */

@@ -1,6 +1,8 @@
 // Costs page: figures from /v1/costs/aws/summary (+ last month to the same day), the daily (or
-// monthly) history with the forecast band continuing it, and the top groups of the range.
-import { addDays, api, chartWidth, csvLink, el, money, onKeyChange, panel, provenance, rankedBars, table, tableAlternative, toX } from "./common.js";
+// monthly) history, stacked by the chosen group-by (top groups and Other), with the forecast band
+// continuing the total, and the top groups of the range.
+import { addDays, api, csvLink, el, markRendered, money, onKeyChange, panel, provenance, rankedBars, sumAmounts, table, tableAlternative, toX } from "./common.js";
+import { drawTrend } from "./costs-chart.js";
 
 const figures = panel("figures");
 const trend = panel("trend");
@@ -22,16 +24,19 @@ const groupLabel = (key) => {
   return key.slice(i + 1) || `(no ${key.slice(0, i)} tag)`;
 };
 
-async function loadFigures() {
-  figures.loading();
+/** Last month from its first day to the same day of the month as `day` (a promise of the call, and the range). */
+function lastMonthToDay(day) {
+  const thisMonth = monthStart(day);
+  const start = addMonths(thisMonth, -1);
+  const days = Math.round((toX(day) - toX(thisMonth)) / 86400);
+  const end = days === 0 ? addDays(start, 1) : addDays(start, Math.min(days, Math.round((toX(thisMonth) - toX(start)) / 86400)));
+  return { start, end, call: api(`/v1/costs/aws?${q({ start, end, granularity: "MONTHLY" })}`).then((r) => r.body) };
+}
+
+/** The four figures: the summary, and last month to the same day. */
+async function loadFigures(s, lastMonth) {
   try {
-    const { body: s } = await api("/v1/costs/aws/summary");
-    today = s.today;
-    const thisMonth = monthStart(today);
-    const lastStart = addMonths(thisMonth, -1);
-    const days = Math.round((toX(today) - toX(thisMonth)) / 86400);
-    const lastEnd = days === 0 ? addDays(lastStart, 1) : addDays(lastStart, Math.min(days, Math.round((toX(thisMonth) - toX(lastStart)) / 86400)));
-    const { body: last } = await api(`/v1/costs/aws?${q({ start: lastStart, end: lastEnd, granularity: "MONTHLY" })}`);
+    const last = await lastMonth.call;
     const f = s.monthEndForecast;
     const item = (label, value, note) => el("div", {}, el("dt", {}, label), el("dd", {}, value), note ? el("p", { class: "prov" }, note) : null);
     figures.show(
@@ -39,16 +44,14 @@ async function loadFigures() {
         "dl",
         { class: "figures" },
         item("Month to date", money(s.monthToDate.total), `${s.monthToDate.start} to ${s.monthToDate.end} (exclusive)`),
-        item("Last month to the same day", money(last.total), `${lastStart} to ${lastEnd} (exclusive)`),
+        item("Last month to the same day", money(last.total), `${lastMonth.start} to ${lastMonth.end} (exclusive)`),
         item("Forecast for the month", f.available ? money(f.projectedMonthTotal) : "not available", f.available ? `month to date + forecast ${money(f.forecast)} to ${f.end}` : f.reason),
         item("Last month", money(s.lastMonth.total), `${s.lastMonth.start} to ${s.lastMonth.end} (exclusive)`),
       ),
       provenance(s.source, s.asOf),
     );
-    return true;
   } catch (error) {
     figures.error(error, () => void start());
-    return false;
   }
 }
 
@@ -57,156 +60,175 @@ function readControls() {
   return { start: data.get("start"), end: data.get("end"), granularity: data.get("granularity"), groupBy: data.get("groupBy") };
 }
 
-async function loadTrend({ start, end, granularity }) {
-  trend.loading();
-  try {
-    const history = (await api(`/v1/costs/aws?${q({ start, end, granularity })}`)).body;
-    let forecast;
-    let forecastNote = "";
-    if (end >= today) {
-      let fEnd = addMonths(monthStart(today), 1);
-      if (granularity === "MONTHLY") fEnd = addMonths(monthStart(today), 3);
-      else if (fEnd < addDays(today, 7)) fEnd = addMonths(fEnd, 1);
-      forecast = (await api(`/v1/costs/aws/forecast?${q({ start: today, end: fEnd, granularity })}`)).body;
-      if (!forecast.available) forecastNote = `No forecast: ${forecast.reason}`;
-    } else {
-      forecastNote = "The range ends before today: no forecast is shown.";
+const dimensionName = (groupBy) => (groupBy.startsWith("TAG:") ? `tag ${groupBy.slice(4)}` : groupBy.toLowerCase().replace("_", " "));
+
+/**
+ * The groups of a grouped cost answer as the chart stacks them: the TOP groups of the whole range by
+ * cost, then "Other" (every other group), each with its exact amount per period.
+ */
+function stackGroups(periods) {
+  const perGroup = new Map();
+  periods.forEach((p, i) => {
+    for (const g of p.groups) {
+      if (!perGroup.has(g.keys[0])) perGroup.set(g.keys[0], periods.map(() => "0"));
+      perGroup.get(g.keys[0])[i] = g.amount.amount;
     }
-    const rows = history.periods.map((p) => ({ date: p.start, actual: Number(p.total.amount), estimated: p.estimated }));
-    const fc = forecast && forecast.available ? forecast.periods : [];
-    if (rows.length === 0 && fc.length === 0) {
+  });
+  const ranked = [...perGroup].map(([key, amounts]) => ({ key, amounts, total: Number(sumAmounts(amounts)) })).sort((a, b) => b.total - a.total);
+  const shown = ranked.length <= TOP + 1 ? ranked : ranked.slice(0, TOP);
+  const rest = ranked.slice(shown.length);
+  const stacks = shown.map((g) => ({ label: groupLabel(g.key), amounts: g.amounts }));
+  if (rest.length) stacks.push({ label: `Other (${rest.length})`, amounts: periods.map((_, i) => sumAmounts(rest.map((g) => g.amounts[i]))) });
+  return stacks;
+}
+const TOP = 5;
+
+function forecastEnd(granularity, day) {
+  if (granularity === "MONTHLY") return addMonths(monthStart(day), 3);
+  const fEnd = addMonths(monthStart(day), 1);
+  return fEnd < addDays(day, 7) ? addMonths(fEnd, 1) : fEnd;
+}
+
+/**
+ * The range's panels from two calls asked together: the history (grouped when a group-by is chosen),
+ * which both the trend and the top groups are drawn from, and the forecast. A newer load (the form,
+ * Retry, the summary's date) supersedes an older one still in flight: `seq`.
+ */
+let rangeSeq = 0;
+function loadRange(c, day) {
+  const seq = ++rangeSeq;
+  const current = () => seq === rangeSeq;
+  const wantForecast = c.end >= day;
+  const history = api(`/v1/costs/aws?${q({ start: c.start, end: c.end, granularity: c.granularity, ...(c.groupBy ? { groupBy: c.groupBy } : {}) })}`).then((r) => r.body);
+  const forecast = wantForecast ? api(`/v1/costs/aws/forecast?${q({ start: day, end: forecastEnd(c.granularity, day), granularity: c.granularity })}`).then((r) => r.body) : undefined;
+  trend.loading();
+  groups.loading();
+  return Promise.all([showTrend(c, history, forecast, current), showGroups(c, history, current)]);
+}
+
+async function showTrend({ start, end, granularity, groupBy }, historyCall, forecastCall, current) {
+  try {
+    const [history, forecast] = await Promise.all([historyCall, forecastCall]);
+    if (!current()) return;
+    let forecastNote = "";
+    if (!forecastCall) forecastNote = "The range ends before today: no forecast is shown.";
+    else if (!forecast.available) forecastNote = `No forecast: ${forecast.reason}`;
+    const fc = forecast && forecast.available ? forecast.periods.filter((p) => !history.periods.length || p.start > history.periods[history.periods.length - 1].start) : [];
+    if (history.periods.length === 0 && fc.length === 0) {
       trend.empty("No costs in this range.");
       return;
     }
-    const xs = [];
-    const actual = [];
-    const mean = [];
-    const lower = [];
-    const upper = [];
-    for (const r of rows) {
-      xs.push(toX(r.date));
-      actual.push(r.actual);
-      mean.push(null);
-      lower.push(null);
-      upper.push(null);
-    }
-    // The forecast continues the line: it starts from the last actual point.
-    if (fc.length && rows.length) mean[mean.length - 1] = actual[actual.length - 1];
-    for (const p of fc) {
-      if (xs.length && toX(p.start) <= xs[xs.length - 1]) continue;
-      xs.push(toX(p.start));
-      actual.push(null);
-      mean.push(Number(p.mean.amount));
-      lower.push(Number(p.lower.amount));
-      upper.push(Number(p.upper.amount));
-    }
-    const chartBox = el("div", { class: "chart", role: "img", "aria-label": `${granularity === "DAILY" ? "Daily" : "Monthly"} cost from ${start}, with the forecast band; the same numbers are in the table below` });
-    const headers = ["Period start", "Weekend", "Actual (USD)", "Estimated", "Forecast mean (USD)", "Lower", "Upper"];
+    const stacks = groupBy ? stackGroups(history.periods) : [];
+    const blank = stacks.map(() => "");
+    const unit = granularity === "DAILY" ? "day" : "month";
+    const weekend = (date) => (granularity === "DAILY" && isWeekend(date) ? "yes" : "");
+    const headers = ["Period start", "Weekend", ...stacks.map((s) => `${s.label} (USD)`), stacks.length ? "Total actual (USD)" : "Actual (USD)", "Estimated", "Forecast mean (USD)", "Lower", "Upper"];
     const tableRows = [
-      ...history.periods.map((p) => [p.start, granularity === "DAILY" && isWeekend(p.start) ? "yes" : "", p.total.amount, p.estimated ? "yes" : "", "", "", ""]),
-      ...fc.map((p) => [p.start, granularity === "DAILY" && isWeekend(p.start) ? "yes" : "", "", "", p.mean.amount, p.lower.amount, p.upper.amount]),
+      ...history.periods.map((p, i) => [p.start, weekend(p.start), ...stacks.map((s) => s.amounts[i]), p.total.amount, p.estimated ? "yes" : "", "", "", ""]),
+      ...fc.map((p) => [p.start, weekend(p.start), ...blank, "", "", p.mean.amount, p.lower.amount, p.upper.amount]),
     ];
-    const shown = tableRows.map((r) => r.map((v, i) => (i >= 2 && v !== "" && i !== 3 ? { text: money({ amount: v, unit: "USD" }), num: true } : v)));
+    const estimatedCol = 3 + stacks.length;
+    const shown = tableRows.map((r) => r.map((v, i) => (i >= 2 && i !== estimatedCol && v !== "" ? { text: money({ amount: v, unit: "USD" }), num: true } : v)));
+    const byWhat = groupBy ? `, stacked by ${dimensionName(groupBy)} (top ${TOP} and the rest as Other)` : "";
+    const chartBox = el("div", { class: "chart", role: "img", "aria-label": `${granularity === "DAILY" ? "Daily" : "Monthly"} cost from ${start}${byWhat}, with the forecast band; the same numbers are in the table below` });
     trend.show(
       chartBox,
-      el("p", { class: "legend" }, el("span", {}, "Line: actual cost"), el("span", {}, "Dashed: forecast mean, shaded: its lower–upper band (80%)"), granularity === "DAILY" ? el("span", {}, "Grey columns: weekends (UTC)") : null),
+      el(
+        "p",
+        { class: "legend" },
+        stacks.length ? el("span", {}, `Stacked areas: cost per ${dimensionName(groupBy)}; top line: the total`) : el("span", {}, "Line: actual cost"),
+        el("span", {}, "Dashed: forecast mean of the total, shaded: its lower–upper band (80%)"),
+        granularity === "DAILY" ? el("span", {}, "Grey columns: weekends (UTC)") : null,
+      ),
       forecastNote ? el("p", { class: "notes" }, forecastNote) : null,
-      tableAlternative("Table of the chart", table(`Cost per ${granularity === "DAILY" ? "day" : "month"}, ${start} to ${end} (exclusive), and the forecast`, headers, shown, { id: "trend-table" })),
-      el("p", {}, csvLink("Download this table as CSV", `costs-${start}-${end}.csv`, headers, tableRows)),
+      tableAlternative("Table of the chart", table(`Cost per ${unit}, ${start} to ${end} (exclusive)${byWhat}, and the forecast`, headers, shown, { id: "trend-table" })),
+      el("p", {}, csvLink("Download this table as CSV", `costs-${start}-${end}${groupBy ? `-by-${groupBy.replace(":", "-")}` : ""}.csv`, headers, tableRows)),
       provenance(history.source, history.asOf),
       forecast ? el("p", { class: "prov" }, `Forecast source: ${forecast.source} · as of ${forecast.asOf}`) : null,
     );
-    drawTrend(chartBox, [xs, actual, mean, lower, upper], granularity);
+    drawTrend(chartBox, history.periods, stacks, fc, granularity);
   } catch (error) {
-    trend.error(error, () => void loadTrend(readControls()));
+    if (current()) trend.error(error, () => void loadRange(readControls(), today ?? utcToday()));
   }
 }
 
-function drawTrend(box, data, granularity) {
-  const weekends = (u) => {
-    if (granularity !== "DAILY") return;
-    const { ctx } = u;
-    const day = 86400;
-    ctx.save();
-    ctx.fillStyle = "rgba(100, 110, 120, 0.12)";
-    for (const x of u.data[0]) {
-      const d = new Date(x * 1000).getUTCDay();
-      if (d !== 0 && d !== 6) continue;
-      const left = u.valToPos(x - day / 2, "x", true);
-      const right = u.valToPos(x + day / 2, "x", true);
-      ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
-    }
-    ctx.restore();
-  };
-  const usd = (u, v) => (v === null || v === undefined ? "—" : `$${v.toLocaleString("en-US", { maximumFractionDigits: 2 })}`);
-  new uPlot(
-    {
-      width: chartWidth(box),
-      height: 300,
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-      scales: { x: { time: true } },
-      series: [
-        { label: "Date" },
-        { label: "Actual", stroke: "#0b57d0", width: 2, value: usd },
-        { label: "Forecast", stroke: "#7a4a00", width: 2, dash: [6, 4], value: usd },
-        { label: "Lower", stroke: "rgba(122, 74, 0, 0.4)", width: 1, value: usd },
-        { label: "Upper", stroke: "rgba(122, 74, 0, 0.4)", width: 1, value: usd },
-      ],
-      bands: [{ series: [4, 3], fill: "rgba(122, 74, 0, 0.15)" }],
-      axes: [{}, { values: (u, vals) => vals.map((v) => `$${v.toLocaleString("en-US")}`), size: 70 }],
-      hooks: { drawClear: [weekends] },
-    },
-    data,
-    box,
-  );
-}
-
-async function loadGroups({ start, end, groupBy }) {
-  groups.loading();
+async function showGroups({ start, end, groupBy }, historyCall, current) {
+  if (!groupBy) {
+    groups.empty("Choose a group-by above (service, region, a tag…) to see where the money goes.");
+    return;
+  }
   try {
-    const { body } = await api(`/v1/costs/aws?${q({ start, end, granularity: "MONTHLY", groupBy })}`);
-    // The range's total per group: the monthly groups added up (the API answers per period).
-    const totals = new Map();
-    for (const p of body.periods) for (const g of p.groups) totals.set(g.keys[0], (totals.get(g.keys[0]) ?? 0) + Number(g.amount.amount));
-    const ranked = [...totals].sort((a, b) => b[1] - a[1]);
+    const body = await historyCall;
+    if (!current()) return;
+    // The range's total per group: its amounts in every period added up, exactly.
+    const amounts = new Map();
+    for (const p of body.periods) for (const g of p.groups) amounts.set(g.keys[0], [...(amounts.get(g.keys[0]) ?? []), g.amount.amount]);
+    const ranked = [...amounts].map(([k, list]) => [k, sumAmounts(list)]).sort((a, b) => Number(b[1]) - Number(a[1]));
     if (ranked.length === 0) {
       groups.empty(`No costs grouped by ${groupBy} in ${start} to ${end}.`);
       return;
     }
-    const usd = (v) => money({ amount: String(v), unit: "USD" });
-    const name = groupBy.startsWith("TAG:") ? `tag ${groupBy.slice(4)}` : groupBy.toLowerCase().replace("_", " ");
+    const usd = (v) => money({ amount: v, unit: "USD" });
+    const name = dimensionName(groupBy);
     const headers = [name, "Cost (USD)"];
     groups.show(
-      rankedBars(`Cost by ${name}, ${start} to ${end}`, ranked.slice(0, 12).map(([k, v]) => ({ label: groupLabel(k), value: v, text: usd(v) }))),
+      rankedBars(`Cost by ${name}, ${start} to ${end}`, ranked.slice(0, 12).map(([k, v]) => ({ label: groupLabel(k), value: Number(v), text: usd(v) }))),
       tableAlternative("Table of the chart", table(`Cost by ${name}, ${start} to ${end} (exclusive), largest first`, headers, ranked.map(([k, v]) => [groupLabel(k), { text: usd(v), num: true }]), { id: "groups-table" })),
-      el("p", {}, csvLink("Download this table as CSV", `costs-by-${groupBy.replace(":", "-")}-${start}-${end}.csv`, headers, ranked.map(([k, v]) => [groupLabel(k), v.toFixed(10).replace(/\.?0+$/, "")]))),
+      el("p", {}, csvLink("Download this table as CSV", `costs-by-${groupBy.replace(":", "-")}-${start}-${end}.csv`, headers, ranked.map(([k, v]) => [groupLabel(k), v]))),
       provenance(body.source, body.asOf),
     );
   } catch (error) {
-    groups.error(error, () => void loadGroups(readControls()));
+    if (current()) groups.error(error, () => void loadRange(readControls(), today ?? utcToday()));
   }
 }
 
-async function start() {
-  if (!(await loadFigures())) {
-    trend.empty("Waiting for the summary (it gives today's date in the account's calendar).");
-    groups.empty("Waiting for the summary.");
-    return;
-  }
+const utcToday = () => new Date().toISOString().slice(0, 10);
+
+/** The default range, the 30 days before `day`, unless the person has chosen one. */
+function defaultRange(day) {
   const startInput = document.getElementById("c-start");
   const endInput = document.getElementById("c-end");
-  if (!startInput.value) startInput.value = addDays(today, -30);
-  if (!endInput.value) endInput.value = today;
-  endInput.max = addDays(today, 1);
-  const c = readControls();
-  await Promise.all([loadTrend(c), loadGroups(c)]);
+  if (!startInput.value || startInput.dataset.auto) {
+    startInput.value = addDays(day, -30);
+    startInput.dataset.auto = "1";
+  }
+  if (!endInput.value || endInput.dataset.auto) {
+    endInput.value = day;
+    endInput.dataset.auto = "1";
+  }
+  endInput.max = addDays(day, 1);
 }
 
+/**
+ * Today in the account's calendar comes from the summary. The range's calls do not wait for it: they go
+ * out at once for the browser's UTC date (the account's, but for an injected clock or a page left open
+ * over midnight), and go out again if the summary says otherwise.
+ */
+async function start() {
+  figures.loading();
+  const guess = today ?? utcToday();
+  defaultRange(guess);
+  const early = loadRange(readControls(), guess);
+  const earlyLast = lastMonthToDay(guess);
+  earlyLast.call.catch(() => undefined); // awaited below only when the guess holds
+  let summary;
+  try {
+    summary = (await api("/v1/costs/aws/summary")).body;
+  } catch (error) {
+    figures.error(error, () => void start());
+    await early;
+    return;
+  }
+  today = summary.today;
+  if (today === guess) return Promise.all([loadFigures(summary, earlyLast), early]);
+  defaultRange(today);
+  await Promise.all([loadFigures(summary, lastMonthToDay(today)), loadRange(readControls(), today)]);
+}
+
+for (const input of ["c-start", "c-end"]) document.getElementById(input).addEventListener("change", (event) => delete event.target.dataset.auto);
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  if (!today) return void start();
-  const c = readControls();
-  void Promise.all([loadTrend(c), loadGroups(c)]);
+  void loadRange(readControls(), today ?? utcToday());
 });
 onKeyChange(() => void start());
-void start();
+void markRendered(start());

@@ -1,6 +1,6 @@
 // Prices page: cloud/service/region from /v1/catalog, prices from /v1/prices/{cloud}/{service} with
 // the instance filters and a purchase option, and a shape compared across places with /v1/instances.
-import { api, el, onKeyChange, panel, price, provenance, rankedBars, table, tableAlternative } from "./common.js";
+import { api, el, markRendered, onKeyChange, panel, price, provenance, rankedBars, table, tableAlternative } from "./common.js";
 
 const catalogPanel = panel("catalog");
 const prices = panel("price-list");
@@ -192,4 +192,4 @@ async function start() {
   if (await loadCatalog()) await Promise.all([loadPrices(), loadCompare()]);
 }
 onKeyChange(() => void start());
-void start();
+void markRendered(start());

@@ -1,6 +1,6 @@
 // Running resources (AWS): EKS clusters and SageMaker resources in a region, with their run-rates as
 // /v1/aws/eks/clusters and /v1/aws/sagemaker/resources price them.
-import { api, el, onKeyChange, panel, price, provenance, rankedBars, table, tableAlternative } from "./common.js";
+import { api, el, markRendered, onKeyChange, panel, price, provenance, rankedBars, table, tableAlternative } from "./common.js";
 
 const eks = panel("eks");
 const sagemaker = panel("sagemaker");
@@ -95,4 +95,4 @@ $("resource-controls").addEventListener("submit", (event) => {
 });
 const start = () => Promise.all([loadRegions(), loadEks(), loadSageMaker()]);
 onKeyChange(() => void start());
-void start();
+void markRendered(start());

@@ -2,9 +2,10 @@ import Big from "big.js";
 import type { PriceProvider } from "../../../domain/price.ts";
 import { eksSupportStatus } from "../eks-calendar.ts";
 import { priceEksClusters } from "../run-rate/eks.ts";
-import type { EksClustersReport, RunRateLine } from "../run-rate/model.ts";
+import type { EksClusterInventory, EksClustersReport, RunRateLine } from "../run-rate/model.ts";
 import { priceSageMakerResources } from "../run-rate/sagemaker.ts";
-import { MOCK_INVENTORY_REGIONS, type Owner, ownedEksClusters, ownedSageMaker } from "./inventory.ts";
+import { dateOf } from "./calendar.ts";
+import { clusterOn, MOCK_INVENTORY_REGIONS, type Owner, ownedEksClusters, ownedSageMaker } from "./inventory.ts";
 import { type CostLine, SERVICES } from "./line-items.ts";
 
 /**
@@ -17,7 +18,8 @@ import { type CostLine, SERVICES } from "./line-items.ts";
  * real-time endpoint instances, notebooks); what it leaves out (Spot without a price, Fargate,
  * serverless inference) has no line. So, for a region and a full month in which no cluster changed
  * support type, the month's cost of these lines = run-rate hourly total × days × 24, exactly; across a
- * change (e.g. 1.33 leaving standard support on 2026-07-29) each day is billed at that day's rate.
+ * change (e.g. 1.33 leaving standard support on 2026-07-29, or an upgrade) each day is billed at that
+ * day's rate, for the version the cluster ran that day.
  *
  * No noise, growth or weekend dip: these are hourly list prices of resources that run all the time.
  */
@@ -87,16 +89,18 @@ export async function inventoryLines(prices: PriceProvider, firstDay: number, la
 }
 
 async function bookEks(lines: Lines, region: string, prices: PriceProvider, firstDay: number, lastDay: number, signal?: AbortSignal) {
-  const owned = ownedEksClusters(region);
-  if (owned.length === 0) return;
-  const clusters = owned.map(({ owner: _owner, ...cluster }) => cluster);
-  // The run-rate only changes when a cluster's support type does: priced once per combination.
+  const defined = ownedEksClusters(region);
+  if (defined.length === 0) return;
+  // The run-rate only changes when a cluster's version or support type does (an upgrade, the calendar):
+  // priced once per combination.
   const plans = new Map<string, Daily[]>();
   for (let day = firstDay; day <= lastDay; day++) {
     const at = new Date(day * DAY_MS);
-    const key = clusters.map((c) => eksSupportStatus(c.version, c.upgradePolicy, at).supportType).join();
+    const owned = defined.flatMap((c) => clusterOn(c, dateOf(day))?.cluster ?? []);
+    const key = owned.map((c) => `${c.name}@${c.version}:${eksSupportStatus(c.version, c.upgradePolicy, at).supportType}`).join();
     let plan = plans.get(key);
     if (!plan) {
+      const clusters = owned.map(({ owner: _owner, ...cluster }) => cluster);
       plan = eksPlan(lines, region, owned, await priceEksClusters(region, clusters, prices, { source: "mock", now: at, signal }));
       plans.set(key, plan);
     }
@@ -105,7 +109,7 @@ async function bookEks(lines: Lines, region: string, prices: PriceProvider, firs
 }
 
 /** A day of the clusters' priced lines: control planes under EKS, node groups under EC2. */
-function eksPlan(lines: Lines, region: string, owned: ReturnType<typeof ownedEksClusters>, report: EksClustersReport): Daily[] {
+function eksPlan(lines: Lines, region: string, owned: ReadonlyArray<EksClusterInventory & { owner: Owner }>, report: EksClustersReport): Daily[] {
   const plan: Daily[] = [];
   report.clusters.forEach((cluster, i) => {
     const { owner, nodeGroups } = owned[i] as (typeof owned)[number];

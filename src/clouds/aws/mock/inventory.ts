@@ -1,3 +1,4 @@
+import { type EksVersionChange, type EksVersionStep, eksVersionHistory } from "../eks-calendar.ts";
 import type { EksClusterInventory, SageMakerInventory } from "../run-rate/model.ts";
 import { MOCK_ACCOUNTS } from "./line-items.ts";
 
@@ -13,8 +14,17 @@ export interface Owner {
   tags: Record<string, string>;
 }
 
+/**
+ * A cluster as the inventory defines it: the versions its owners chose and when (the version on a day,
+ * with AWS's automatic upgrades, comes from the one clock: `clusterOn`).
+ */
+export type MockCluster = Omit<EksClusterInventory, "version" | "platformVersion"> & {
+  versions: Array<EksVersionChange & { platformVersion: string }>;
+  owner: Owner;
+};
+
 interface RegionInventory {
-  clusters: Array<EksClusterInventory & { owner: Owner }>;
+  clusters: MockCluster[];
   endpoints: Array<SageMakerInventory["endpoints"][number] & { owner: Owner }>;
   notebooks: Array<SageMakerInventory["notebooks"][number] & { owner: Owner }>;
   /** Training jobs come and go: listed as running, their cost stays a synthetic line (line-items.ts). */
@@ -35,12 +45,15 @@ function inventory(region: string, today: string): RegionInventory | undefined {
       return {
         clusters: [
           {
-            // 1.33 with policy EXTENDED: standard support until 2026-07-29, extended after.
+            // Upgraded by its team from 1.32 to 1.33 on 2026-02-17 (both in standard support then); policy
+            // EXTENDED: 1.33 leaves standard support on 2026-07-29 and is billed at the extended rate after.
             name: "checkout-prod",
             arn: eksArn(region, P, "checkout-prod"),
             status: "ACTIVE",
-            version: "1.33",
-            platformVersion: "eks.12",
+            versions: [
+              { since: "2025-02-10", version: "1.32", platformVersion: "eks.6" },
+              { since: "2026-02-17", version: "1.33", platformVersion: "eks.12" },
+            ],
             upgradePolicy: "EXTENDED",
             nodeGroups: [
               { name: "general-on-demand", status: "ACTIVE", capacityType: "ON_DEMAND", instanceTypes: ["m5.large"], desiredSize: 3, minSize: 2, maxSize: 6, amiType: "AL2023_x86_64_STANDARD" },
@@ -50,12 +63,13 @@ function inventory(region: string, today: string): RegionInventory | undefined {
             owner: prodPlatform,
           },
           {
-            // 1.30 with no policy: past standard support (2025-07-23), in extended support.
+            // 1.30 with no policy (so EXTENDED): past standard support since 2025-07-23, and never upgraded
+            // by its team: AWS upgrades it at each end of extended support (1.31 on 2026-07-23, 1.32 on
+            // 2026-11-26), and it stays in extended support throughout.
             name: "legacy-reporting",
             arn: eksArn(region, P, "legacy-reporting"),
             status: "ACTIVE",
-            version: "1.30",
-            platformVersion: "eks.33",
+            versions: [{ since: "2024-06-03", version: "1.30", platformVersion: "eks.33" }],
             nodeGroups: [
               { name: "workers", status: "ACTIVE", capacityType: "ON_DEMAND", instanceTypes: ["t3.medium"], desiredSize: 2, minSize: 1, maxSize: 3, amiType: "AL2_x86_64" },
             ],
@@ -104,12 +118,15 @@ function inventory(region: string, today: string): RegionInventory | undefined {
       return {
         clusters: [
           {
-            // 1.34 with policy STANDARD: never billed at the extended rate (AWS upgrades it instead).
+            // Upgraded by its team from 1.33 to 1.34 on 2026-01-20; policy STANDARD: never billed at the
+            // extended rate, AWS upgrades it at the end of standard support instead (1.35 on 2026-12-02).
             name: "checkout-staging",
             arn: eksArn(region, S, "checkout-staging"),
             status: "ACTIVE",
-            version: "1.34",
-            platformVersion: "eks.4",
+            versions: [
+              { since: "2025-06-16", version: "1.33", platformVersion: "eks.3" },
+              { since: "2026-01-20", version: "1.34", platformVersion: "eks.4" },
+            ],
             upgradePolicy: "STANDARD",
             nodeGroups: [
               { name: "general-on-demand", status: "ACTIVE", capacityType: "ON_DEMAND", instanceTypes: ["m5.large"], desiredSize: 2, minSize: 1, maxSize: 4, amiType: "AL2023_x86_64_STANDARD" },
@@ -130,8 +147,18 @@ function inventory(region: string, today: string): RegionInventory | undefined {
 /** The regions where the mock account runs anything. */
 export const MOCK_INVENTORY_REGIONS = ["us-east-1", "us-west-2"] as const;
 
-/** EKS clusters in `region` (none outside MOCK_INVENTORY_REGIONS), with their owners. */
-export function ownedEksClusters(region: string): Array<EksClusterInventory & { owner: Owner }> {
+/** A cluster on `day`: as EKS would describe it then, and its version history up to then (undefined: not created yet). */
+export function clusterOn(cluster: MockCluster, day: string): { cluster: EksClusterInventory & { owner: Owner }; history: EksVersionStep[] } | undefined {
+  const { versions, ...rest } = cluster;
+  const history = eksVersionHistory(versions, cluster.upgradePolicy, day);
+  const now = history.at(-1);
+  if (!now) return undefined;
+  const platformVersion = now.automatic ? undefined : versions.find((v) => v.since === now.since && v.version === now.version)?.platformVersion;
+  return { cluster: { ...rest, version: now.version, ...(platformVersion ? { platformVersion } : {}) }, history };
+}
+
+/** The EKS clusters `region` defines (none outside MOCK_INVENTORY_REGIONS), with their owners and versions over time. */
+export function ownedEksClusters(region: string): MockCluster[] {
   return inventory(region, "")?.clusters ?? [];
 }
 
@@ -141,9 +168,14 @@ export function ownedSageMaker(region: string): Pick<RegionInventory, "endpoints
   return { endpoints: found?.endpoints ?? [], notebooks: found?.notebooks ?? [] };
 }
 
-/** The EKS clusters running in `region`, as EKS would describe them. */
-export function mockEksClusters(region: string): EksClusterInventory[] {
-  return ownedEksClusters(region).map(({ owner: _owner, ...cluster }) => cluster);
+/** The EKS clusters running in `region` on `day`, as EKS would describe them then. */
+export function mockEksClusters(region: string, day: string): EksClusterInventory[] {
+  return ownedEksClusters(region).flatMap((c) => {
+    const on = clusterOn(c, day);
+    if (!on) return [];
+    const { owner: _owner, ...cluster } = on.cluster;
+    return [cluster];
+  });
 }
 
 /** The SageMaker resources running in `region` on `today`, as SageMaker would describe them. */

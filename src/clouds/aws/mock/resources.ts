@@ -2,7 +2,8 @@ import type { PriceProvider } from "../../../domain/price.ts";
 import { priceEksClusters } from "../run-rate/eks.ts";
 import type { EksClustersReport, ResourceSource, SageMakerResourcesReport } from "../run-rate/model.ts";
 import { priceSageMakerResources } from "../run-rate/sagemaker.ts";
-import { mockEksClusters, mockSageMakerInventory } from "./inventory.ts";
+import type { EksVersionStep } from "../eks-calendar.ts";
+import { clusterOn, mockEksClusters, mockSageMakerInventory, ownedEksClusters } from "./inventory.ts";
 
 export { mockEksClusters, mockSageMakerInventory } from "./inventory.ts";
 
@@ -22,7 +23,16 @@ export class MockResources implements ResourceSource {
   }
 
   async eksClusters(region: string, signal?: AbortSignal): Promise<EksClustersReport> {
-    return priceEksClusters(region, mockEksClusters(region), this.#prices, { source: "mock", now: this.#now(), signal });
+    const now = this.#now();
+    const day = now.toISOString().slice(0, 10);
+    const report = await priceEksClusters(region, mockEksClusters(region, day), this.#prices, { source: "mock", now, signal });
+    // The mock knows each cluster's past (EKS describes only the present): say how it got to its version.
+    for (const c of ownedEksClusters(region)) {
+      const steps = clusterOn(c, day)?.history ?? [];
+      const upgrades = steps.slice(1).map((s, i) => `${s.automatic ? "by AWS" : "by its team"} from ${(steps[i] as EksVersionStep).version} to ${s.version} on ${s.since}${s.automatic ? ` (the end of ${c.upgradePolicy === "STANDARD" ? "standard" : "extended"} support)` : ""}`);
+      if (upgrades.length) report.notes.push(`${c.name}: upgraded ${upgrades.join("; ")}`);
+    }
+    return report;
   }
 
   async sagemakerResources(region: string, signal?: AbortSignal): Promise<SageMakerResourcesReport> {
